@@ -1,0 +1,29 @@
+# Every target creates what it needs: `make demo` and `make test` work on a fresh Debian machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup demo test lint bench clean
+
+$(BIN)/pilot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[wasm,test]'
+	touch $(BIN)/pilot
+
+setup: $(BIN)/pilot
+
+demo: setup
+	./scripts/demo.sh
+
+test: setup
+	./scripts/test.sh
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/render_vs_helm.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

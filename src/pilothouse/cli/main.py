@@ -1,0 +1,137 @@
+"""The `pilot` command: finds the subcommand, builds only its parser, runs it.
+
+Only the module of the command being run is imported, so `pilot template` never pays for the
+Kubernetes client or the Wasm runtime. Each command lives in ``pilothouse/cli/cmd_<name>.py``
+and exposes ``register(subparsers) -> None``, adding its parser with
+``set_defaults(func=run)``; ``run(args) -> int`` builds the action and calls it. Errors that a
+user can cause (`PilothouseError`) are printed here, once, as ``Error: <message>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from pilothouse import __version__
+from pilothouse.errors import PilothouseError
+
+# command name -> (module under pilothouse.cli, one-line description). Order is the help order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "create": ("cmd_create", "create a new chart with the given name"),
+    "dependency": ("cmd_dependency", "manage a chart's dependencies"),
+    "get": ("cmd_get", "download extended information of a named release"),
+    "history": ("cmd_history", "fetch release history"),
+    "install": ("cmd_install", "install a chart"),
+    "lint": ("cmd_lint", "examine a chart for possible issues"),
+    "list": ("cmd_list", "list releases"),
+    "package": ("cmd_package", "package a chart directory into a chart archive"),
+    "plugin": ("cmd_plugin", "install, list, inspect or uninstall plugins"),
+    "pull": ("cmd_pull", "download a chart from a repository and (optionally) unpack it"),
+    "push": ("cmd_push", "push a chart to a remote"),
+    "registry": ("cmd_registry", "login to or logout from a registry"),
+    "repo": ("cmd_repo", "add, list, remove, update, and index chart repositories"),
+    "rollback": ("cmd_rollback", "roll back a release to a previous revision"),
+    "search": ("cmd_search", "search for a keyword in charts"),
+    "show": ("cmd_show", "show information of a chart"),
+    "status": ("cmd_status", "display the status of the named release"),
+    "template": ("cmd_template", "locally render templates"),
+    "test": ("cmd_test", "run tests for a release"),
+    "uninstall": ("cmd_uninstall", "uninstall a release"),
+    "upgrade": ("cmd_upgrade", "upgrade a release"),
+    "verify": ("cmd_verify", "verify that a chart at the given path has been signed and is valid"),
+    "version": ("cmd_version", "print the version information"),
+}
+
+ALIASES = {"dep": "dependency", "ls": "list", "un": "uninstall", "delete": "uninstall", "del": "uninstall",
+           "inspect": "show", "hist": "history", "plugins": "plugin"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so errors go through one place."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise PilothouseError(message)
+
+
+def _available() -> dict[str, tuple[str, str]]:
+    here = os.path.dirname(__file__)
+    return {n: v for n, v in COMMANDS.items() if os.path.exists(os.path.join(here, v[0] + ".py"))}
+
+
+def _usage() -> str:
+    lines = [
+        "Pilothouse, a package manager for Kubernetes compatible with Helm v4.",
+        "",
+        "Usage:",
+        "  pilot [command]",
+        "",
+        "Available Commands:",
+    ]
+    for name, (_, desc) in _available().items():
+        lines.append(f"  {name:<12} {desc}")
+    lines += ["", 'Use "pilot [command] --help" for more information about a command.']
+    return "\n".join(lines)
+
+
+def _find_command(argv: Sequence[str]) -> str | None:
+    for tok in argv:
+        if tok.startswith("-"):
+            continue
+        return ALIASES.get(tok, tok)
+    return None
+
+
+def build_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command (imports only that command's module)."""
+    parser = _Parser(prog="pilot", add_help=True, usage=argparse.SUPPRESS)
+    add_global_flags(parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    module = importlib.import_module(f"pilothouse.cli.{COMMANDS[name][0]}")
+    module.register(sub)
+    return parser
+
+
+def add_global_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags Helm accepts on every command."""
+    parser.add_argument("--debug", action="store_true", help="enable verbose output")
+    parser.add_argument("-n", "--namespace", default=None, help="namespace scope for this request")
+    parser.add_argument("--kube-context", default=None, help="name of the kubeconfig context to use")
+    parser.add_argument("--kubeconfig", default=None, help="path to the kubeconfig file")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `pilot` with ``argv`` (default: the process's arguments) and return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    name = _find_command(argv)
+    try:
+        if name is None or name == "help":
+            print(_usage())
+            return 0 if name == "help" or not argv or argv[0] in ("-h", "--help") else 1
+        if name not in _available():
+            from pilothouse.cli import plugin_dispatch
+
+            return plugin_dispatch.run_plugin_command(name, argv)
+        argv = [ALIASES.get(a, a) if a == name or ALIASES.get(a) == name else a for a in argv]
+        parser = build_parser(name)
+        args = parser.parse_args(argv)
+        return int(args.func(args) or 0)
+    except PilothouseError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()
