@@ -15,7 +15,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from pilothouse import __version__
 from pilothouse.errors import PilothouseError
 
 # command name -> (module under pilothouse.cli, one-line description). Order is the help order.

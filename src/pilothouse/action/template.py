@@ -1,0 +1,185 @@
+"""`pilot template`: render a chart locally, exactly as `helm template` prints it.
+
+The action is an object whose options are its fields; `run` does the work and returns the text
+`helm template` would print. The CLI only builds it from flags.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pilothouse.action.render import (
+    RenderFailed,
+    check_dependencies,
+    check_installable,
+    prepare_render,
+    render_resources,
+    write_output_file,
+)
+from pilothouse.errors import PilothouseError, UsageError
+from pilothouse.manifest.split import split_manifests
+
+_SOURCE_RX = re.compile(r"# Source: [^/]+/(.+)")
+
+
+def release_name_and_chart(args: list[str], *, generate_name: bool = False, name_template: str = "",
+                           default_name: str = "") -> tuple[str, str]:
+    """Helm's NameAndChart: which argument is the release name and which the chart."""
+    if len(args) > 2:
+        raise UsageError(f"expected at most two arguments, unexpected arguments: {', '.join(args[2:])}")
+    if len(args) == 2:
+        if generate_name:
+            raise UsageError("cannot set --generate-name and also specify a name")
+        if name_template:
+            raise UsageError("cannot set --name-template and also specify a name")
+        return args[0], args[1]
+    if not args:
+        raise UsageError("requires at least 1 arg(s), only received 0")
+    if name_template:
+        return template_name(name_template), args[0]
+    if default_name:
+        return default_name, args[0]
+    if not generate_name:
+        raise UsageError("must either provide a name or specify --generate-name")
+    base = os.path.basename(args[0].rstrip("/")) or "chart"
+    if base == ".":
+        base = "chart"
+    base = base.split(".", 1)[0]
+    return f"{base}-{int(time.time())}", args[0]
+
+
+def template_name(name_template: str) -> str:
+    """Render ``--name-template`` with the template functions (Helm's TemplateName)."""
+    from pilothouse.funcs import helm_funcs
+    from pilothouse.gotemplate import TemplateSet
+
+    ts = TemplateSet(funcs=helm_funcs())
+    ts.parse("name-template", name_template)
+    return ts.execute("name-template", {})
+
+
+@dataclass
+class Template:
+    """`helm template` as an action object. Fields mirror the flags."""
+
+    release_name: str = "release-name"
+    namespace: str = "default"
+    values: Mapping[str, Any] = field(default_factory=dict)
+    kube_version: str | None = None
+    api_versions: list[str] = field(default_factory=list)
+    is_upgrade: bool = False
+    include_crds: bool = False
+    skip_tests: bool = False
+    disable_hooks: bool = False
+    show_only: list[str] = field(default_factory=list)
+    output_dir: str | None = None
+    use_release_name: bool = False
+    skip_schema_validation: bool = False
+    sub_notes: bool = False
+    enable_dns: bool = False
+    hide_secret: bool = False
+    post_renderer: str | None = None
+    post_renderer_args: list[str] = field(default_factory=list)
+    debug: bool = False
+
+    def run(self, chart: Any) -> str:
+        """Render ``chart`` (a loaded chart) and return what `helm template` prints."""
+        from pilothouse.engine.render import Engine
+
+        check_installable(chart)
+        if chart.metadata.dependencies:
+            check_dependencies(chart)
+        top = prepare_render(chart, self.values, name=self.release_name, namespace=self.namespace,
+                             is_upgrade=self.is_upgrade, kube_version=self.kube_version,
+                             api_versions=self.api_versions, skip_schema_validation=self.skip_schema_validation)
+        release_dir = os.path.join(self.output_dir, self.release_name) if (
+            self.output_dir and self.use_release_name) else self.output_dir
+        try:
+            rendered = render_resources(
+                chart, top, include_crds=self.include_crds, sub_notes=self.sub_notes, hide_secret=self.hide_secret,
+                post_render=self._post_renderer(), engine=Engine(enable_dns=self.enable_dns),
+                output_dir=self.output_dir, release_dir=release_dir)
+        except RenderFailed as err:
+            if self.debug:
+                raise PilothouseError(f"{err}\n{err.raw}") from None
+            raise PilothouseError(f"{err}\n\nUse --debug flag to render out invalid YAML") from None
+        text = rendered.manifest.strip() + "\n"
+        if not self.disable_hooks:
+            for hook in rendered.hooks:
+                if self.skip_tests and hook.is_test():
+                    continue
+                if self.output_dir is None:
+                    text += f"---\n# Source: {hook.path}\n{hook.manifest}\n"
+                else:
+                    target = release_dir or self.output_dir
+                    exists = os.path.exists(os.path.join(target, *hook.path.split("/")))
+                    write_output_file(target, hook.path, hook.manifest, {hook.path} if exists else set())
+        if self.output_dir is not None:
+            return ""
+        if self.show_only:
+            return self._show_only(text)
+        return text
+
+    def _post_renderer(self):
+        if not self.post_renderer:
+            return None
+        name, args = self.post_renderer, list(self.post_renderer_args)
+
+        def run(manifests: str) -> str:
+            from pilothouse.plugin.postrender import run_postrenderer
+
+            return run_postrenderer(name, args, manifests)
+
+        return run
+
+    def _show_only(self, text: str) -> str:
+        docs = split_manifests(text)
+        chosen: list[str] = []
+        for pattern in self.show_only:
+            pattern = pattern.replace(os.sep, "/")
+            missing = True
+            for doc in docs:
+                m = _SOURCE_RX.search(doc)
+                if not m:
+                    continue
+                if not _go_path_match(pattern, m.group(1)):
+                    continue
+                chosen.append(doc)
+                missing = False
+            if missing:
+                raise PilothouseError(f"could not find template {pattern} in chart")
+        return "".join(f"---\n{d}\n" for d in chosen)
+
+
+def _go_path_match(pattern: str, name: str) -> bool:
+    """Go's filepath.Match: `*` and `?` do not cross `/`; `[...]` classes; `\\` escapes."""
+    rx: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "*":
+            rx.append("[^/]*")
+        elif c == "?":
+            rx.append("[^/]")
+        elif c == "[":
+            end = pattern.find("]", i + 2)
+            if end < 0:
+                return False
+            body = pattern[i + 1:end]
+            rx.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
+            i = end
+        elif c == "\\" and i + 1 < len(pattern):
+            i += 1
+            rx.append(re.escape(pattern[i]))
+        else:
+            rx.append(re.escape(c))
+        i += 1
+    try:
+        return re.fullmatch("".join(rx), name) is not None
+    except re.error:
+        return False

@@ -1,0 +1,86 @@
+"""`pilot template [NAME] CHART`: flags as `helm template` has them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _csv(value: str) -> list[str]:
+    return [v for v in value.split(",") if v]
+
+
+def add_render_flags(p: argparse.ArgumentParser) -> None:
+    """Flags template, install and upgrade share for rendering."""
+    from pilothouse.cli.values_flags import add_values_flags
+
+    add_values_flags(p)
+    p.add_argument("--post-renderer", default=None, help="the name of a postrenderer plugin, or a path to an executable")
+    p.add_argument("--post-renderer-args", action="append", default=[], help="an argument to the post-renderer")
+    p.add_argument("--skip-schema-validation", action="store_true", help="disable JSON schema validation")
+    p.add_argument("--enable-dns", action="store_true", help="enable DNS lookups when rendering templates")
+    p.add_argument("--render-subchart-notes", action="store_true", help="render subchart notes along with the parent")
+    p.add_argument("--dependency-update", action="store_true", help="update dependencies before rendering")
+    p.add_argument("--version", default="", help="a version constraint for the chart version to use")
+    p.add_argument("--devel", action="store_true", help="use development versions, too")
+    p.add_argument("--no-hooks", action="store_true", help="prevent hooks from running (template: not printed)")
+    p.add_argument("--name-template", default="", help="specify template used to name the release")
+    p.add_argument("-g", "--generate-name", action="store_true", help="generate the name (and omit the NAME parameter)")
+    p.add_argument("--description", default="", help="add a custom description")
+    p.add_argument("--hide-secret", action="store_true", help="hide Kubernetes Secrets in the output (dry-run only)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("template", help="locally render templates", usage="pilot template [NAME] [CHART] [flags]")
+    p.add_argument("args", nargs="*", metavar="[NAME] CHART")
+    add_render_flags(p)
+    p.add_argument("-s", "--show-only", action="append", default=[], help="only show manifests rendered from the given templates")
+    p.add_argument("--output-dir", default=None, help="writes the executed templates to files in output-dir")
+    p.add_argument("--include-crds", action="store_true", help="include CRDs in the templated output")
+    p.add_argument("--skip-crds", action="store_true", help="no CRDs will be installed (accepted for compatibility)")
+    p.add_argument("--skip-tests", action="store_true", help="skip tests from templated output")
+    p.add_argument("--is-upgrade", action="store_true", help="set .Release.IsUpgrade instead of .Release.IsInstall")
+    p.add_argument("--kube-version", default=None, help="Kubernetes version used for Capabilities.KubeVersion")
+    p.add_argument("-a", "--api-versions", action="append", default=[], type=_csv,
+                   help="Kubernetes api versions used for Capabilities.APIVersions")
+    p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
+    p.add_argument("--dry-run", default="client", help='"client" (default) or "server"')
+    p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pilothouse.action.template import Template, release_name_and_chart
+    from pilothouse.chart import load
+    from pilothouse.cli.values_flags import values_from_args
+    from pilothouse.errors import UsageError
+
+    if args.dry_run not in ("client", "server", "true", "false", "none"):
+        raise UsageError(f'invalid dry-run value: "{args.dry_run}". Must be "none", "server", or "client"')
+    name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
+                                             name_template=args.name_template, default_name="release-name")
+    chart = load(chart_ref)
+    action = Template(
+        release_name=name,
+        namespace=args.namespace or os.environ.get("HELM_NAMESPACE") or "default",
+        values=values_from_args(args),
+        kube_version=args.kube_version,
+        api_versions=[v for group in args.api_versions for v in group],
+        is_upgrade=args.is_upgrade,
+        include_crds=args.include_crds,
+        skip_tests=args.skip_tests,
+        disable_hooks=args.no_hooks,
+        show_only=args.show_only,
+        output_dir=args.output_dir,
+        use_release_name=args.release_name,
+        skip_schema_validation=args.skip_schema_validation,
+        sub_notes=args.render_subchart_notes,
+        enable_dns=args.enable_dns,
+        hide_secret=args.hide_secret,
+        post_renderer=args.post_renderer,
+        post_renderer_args=args.post_renderer_args,
+        debug=args.debug,
+    )
+    sys.stdout.write(action.run(chart))
+    return 0
