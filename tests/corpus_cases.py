@@ -39,6 +39,22 @@ class Case:
                 out[key] = fh.read()
         return out
 
+    def missing_vendored(self) -> list[str]:
+        """Dependencies the corpus recorded as vendored but whose files it did not keep.
+
+        (Some charts' own .gitignore excludes ``charts/*``, so their vendored subcharts were
+        dropped when the corpus was stored; Helm's expected output still contains them.)
+        """
+        charts_dir = os.path.join(self.chart_dir, "charts")
+        present = os.listdir(charts_dir) if os.path.isdir(charts_dir) else []
+        missing = []
+        for dep in self.case.get("dependencies", []):
+            if dep.get("status") != "vendored" or dep.get("depth") != 0:
+                continue
+            if not any(p == dep["name"] or p.startswith(dep["name"] + "-") for p in present):
+                missing.append(dep["name"])
+        return missing
+
     def error(self) -> dict[str, str]:
         return json.load(open(os.path.join(self.root, "error.json")))
 

@@ -38,7 +38,7 @@ def test_release_manifest_matches_helm(case):
     from pilothouse.chart import ValueOptions, load
 
     chart = load(case.chart_dir)
-    user = ValueOptions(values_files=[case.values_file]).merge_values()
+    user = ValueOptions(value_files=[case.values_file]).merge_values()
     top = prepare_render(chart, user, name=case.options["name"], namespace=case.options["namespace"])
     ours = render_resources(chart, top).manifest
     assert ours == _helm_manifest(case)

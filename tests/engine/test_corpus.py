@@ -15,6 +15,10 @@ ERROR_CASES = cases("error_cases")
 
 @pytest.mark.parametrize("case", CASES, ids=[c.case_id for c in CASES])
 def test_case_renders_like_helm(case):
+    missing = case.missing_vendored()
+    if missing:
+        pytest.skip(f"NOT RUN: the corpus lacks this chart's vendored subcharts {missing} "
+                    "(dropped by the chart's own .gitignore when the corpus was stored)")
     expected = case.expected()
     got = render_case(case)
     assert sorted(got) == sorted(expected)

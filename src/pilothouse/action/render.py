@@ -74,18 +74,24 @@ def prepare_render(chart: Any, user_values: Mapping[str, Any], *, name: str, nam
             capabilities = Capabilities(kube_version, api_versions)
         except ValueError as err:
             raise PilothouseError(f"invalid kube version '{kube_version}': {err}") from None
-    if chart.metadata.kube_version:
-        from pilothouse.semver import Constraints, SemverError, Version
-
-        try:
-            ok = Constraints.parse(chart.metadata.kube_version).check(Version.parse(capabilities.KubeVersion.String()))
-        except SemverError:
-            ok = False
-        if not ok:
-            raise ChartError(f"chart requires kubeVersion: {chart.metadata.kube_version} which is incompatible with "
-                             f"Kubernetes {capabilities.KubeVersion.Version}")
     release = release_map(name, namespace, revision=revision, is_upgrade=is_upgrade, is_install=is_install)
     return render_values(coalesced, release=release, capabilities=capabilities)
+
+
+def check_kube_version(chart: Any, capabilities: Any) -> None:
+    """The chart's ``kubeVersion`` constraint must admit the target cluster's version."""
+    constraint = chart.metadata.kube_version
+    if not constraint:
+        return
+    from pilothouse.semver import Constraints, SemverError, Version
+
+    try:
+        ok = Constraints.parse(constraint).check(Version.parse(capabilities.KubeVersion.String()))
+    except SemverError:
+        ok = False
+    if not ok:
+        raise ChartError(f"chart requires kubeVersion: {constraint} which is incompatible with "
+                         f"Kubernetes {capabilities.KubeVersion.Version}")
 
 
 def render_files(chart: Any, top: Mapping[str, Any], *, engine: Any = None) -> dict[str, str]:
@@ -108,6 +114,7 @@ def render_resources(chart: Any, top: Mapping[str, Any], *, include_crds: bool =
     With ``output_dir`` the manifests are written to files (as `helm template --output-dir`) and
     the returned manifest text is empty.
     """
+    check_kube_version(chart, top["Capabilities"])
     files = render_files(chart, top, engine=engine)
     notes_parts: list[str] = []
     root_notes = posixpath.join(chart.metadata.name, "templates", NOTES_SUFFIX)
@@ -146,17 +153,12 @@ def render_resources(chart: Any, top: Mapping[str, Any], *, include_crds: bool =
 
 
 def _crd_objects(chart: Any) -> list[tuple[str, str]]:
-    """(Source path, raw text) of every CRD file of the chart and its subcharts, Helm's order."""
-    result: list[tuple[str, str]] = []
-    from pilothouse.engine.render import chart_full_path
-
-    full = chart_full_path(chart)
-    for f in chart.crds():
-        data = f.data.decode("utf-8", "replace") if isinstance(f.data, bytes) else f.data
-        result.append((posixpath.join(full, f.name), data))
-    for dep in chart.dependencies():
-        result.extend(_crd_objects(dep))
-    return result
+    """(Source path, raw text) of every CRD file of the chart and its subcharts, in Helm's order."""
+    out = []
+    for crd in chart.crd_objects():
+        data = crd.file.data
+        out.append((crd.filename, data.decode("utf-8", "replace") if isinstance(data, bytes) else data))
+    return out
 
 
 def write_output_file(out_dir: str, name: str, content: str, written: set[str]) -> None:
@@ -184,13 +186,11 @@ def render(chart: Any, *, values_files: Sequence[str] = (), values: Mapping[str,
 
     if isinstance(chart, (str, os.PathLike)):
         chart = load(os.fspath(chart))
-    user = ValueOptions(values_files=list(values_files)).merge_values()
+    user = ValueOptions(value_files=list(values_files)).merge_values()
     if values:
-        from pilothouse.chart.values import merge_maps
+        from pilothouse.chart.valuesfile import merge_maps
 
         user = merge_maps(user, dict(values))
-    check_installable(chart)
-    check_dependencies(chart)
     top = prepare_render(chart, user, name=name, namespace=namespace, revision=revision, is_upgrade=is_upgrade,
                          kube_version=kube_version, api_versions=api_versions)
     return render_files(chart, top)

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from pilothouse.gotemplate.gotypes import FuncError, GoObject, StrList, StrMap
+from pilothouse.chart.values import Values
+from pilothouse.gotemplate.gotypes import GoObject, JSONStruct, StrList, StrMap
 
 # What Helm v4.2.3 reports about itself to templates (`.Capabilities.HelmVersion`).
 HELM_VERSION = "v4.2"
@@ -41,58 +42,21 @@ DEFAULT_API_VERSIONS: tuple[str, ...] = (
 )
 
 
-class Values(dict):
-    """Helm's `common.Values`: a values map whose methods shadow keys of the same name."""
-
-    __slots__ = ()
-    go_type: ClassVar[str] = "common.Values"
-    go_kind: ClassVar[str] = "map"
-    go_methods: ClassVar[frozenset[str]] = frozenset({"YAML", "Table", "AsMap", "Encode", "PathValue"})
-
-    def YAML(self) -> str:  # noqa: N802 - Go method name
-        from pilothouse.goyaml import to_yaml
-
-        return to_yaml(dict(self))
-
-    def AsMap(self) -> dict:  # noqa: N802
-        return self
-
-    def Table(self, name: str) -> Values:  # noqa: N802
-        """The nested table at the dotted path ``name`` (Helm's error when there is none)."""
-        table = table_at(self, name)
-        if table is None:
-            raise FuncError(f"no table named {name!r}")
-        return table
-
-    def PathValue(self, path: str) -> Any:  # noqa: N802
-        if not path:
-            raise FuncError("YAML path cannot be empty")
-        parts = path.split(".")
-        table: Any = self if len(parts) == 1 else table_at(self, ".".join(parts[:-1]))
-        key = parts[-1]
-        if isinstance(table, dict) and key in table and not isinstance(table[key], dict):
-            return table[key]
-        raise FuncError(f"no value for key {key!r}")
-
-    def Encode(self, writer: Any) -> None:  # noqa: N802
-        raise FuncError("Encode needs an io.Writer, which templates cannot provide")
-
-
 def table_at(values: dict, dotted: str) -> Values | None:
-    """Helm's `Values.Table`: walk ``a.b.c`` through nested maps; the result shares storage."""
+    """Helm's `Values.Table`: the nested map at ``a.b.c`` as a `Values`.
+
+    Go re-types the same map without copying; Python cannot, so the result is a shallow copy
+    (nested maps stay shared). The map stored in the parent keeps its plain type, which matters:
+    Sprig's `dig` refuses a `common.Values` where it expects a `map[string]interface {}`.
+    """
     current: Any = values
     for part in dotted.split("."):
         if not isinstance(current, dict):
             return None
-        nxt = current.get(part)
-        if not isinstance(nxt, dict):
+        current = current.get(part)
+        if not isinstance(current, dict):
             return None
-        if not isinstance(nxt, Values):
-            # Re-type in place so that template mutations (`set .Values ...`) stay shared with the parent.
-            nxt = Values(nxt)
-            current[part] = nxt
-        current = nxt
-    return current if isinstance(current, Values) else None
+    return current if isinstance(current, Values) else Values(current)
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str] | None:
@@ -242,8 +206,8 @@ class KubeVersion(GoObject):
     def go_string(self) -> str:
         return self.String()
 
-    def go_json(self) -> dict:
-        return {"Version": self.Version, "Major": self.Major, "Minor": self.Minor}
+    def go_json(self) -> JSONStruct:
+        return JSONStruct(Version=self.Version, Major=self.Major, Minor=self.Minor)
 
 
 class BuildInfo(GoObject):
@@ -259,8 +223,8 @@ class BuildInfo(GoObject):
         self.GoVersion = HELM_GO_VERSION
         self.KubeClientVersion = KUBE_CLIENT_VERSION
 
-    def go_json(self) -> dict:
-        out: dict[str, Any] = {}
+    def go_json(self) -> JSONStruct:
+        out = JSONStruct()
         for key, attr in (("version", "Version"), ("git_commit", "GitCommit"), ("git_tree_state", "GitTreeState"),
                           ("go_version", "GoVersion")):
             if getattr(self, attr):
@@ -282,9 +246,9 @@ class Capabilities(GoObject):
         self.APIVersions = VersionSet(list(base_api_versions) + [v for v in api_versions])
         self.HelmVersion = BuildInfo()
 
-    def go_json(self) -> dict:
-        return {"KubeVersion": self.KubeVersion.go_json(), "APIVersions": list(self.APIVersions),
-                "HelmVersion": self.HelmVersion.go_json()}
+    def go_json(self) -> JSONStruct:
+        return JSONStruct(KubeVersion=self.KubeVersion.go_json(), APIVersions=list(self.APIVersions),
+                          HelmVersion=self.HelmVersion.go_json())
 
 
 def release_map(name: str, namespace: str, *, revision: int = 1, is_upgrade: bool = False,

@@ -159,11 +159,11 @@ class Engine:
             clone.funcs["include"] = self._include(clone, included)
             clone.funcs["tpl"] = self._tpl(clone, included)
             try:
-                clone.parse(ROOT_TEMPLATE, text)
+                own = clone.parse(ROOT_TEMPLATE, text)
             except ParseError as err:
                 raise _GoError(f"cannot parse template {_go_quote(text)}: {err}", err) from err
             try:
-                out = clone.execute(ROOT_TEMPLATE, data)
+                out = clone.execute(ROOT_TEMPLATE, data, template=own)
             except ExecError as err:
                 raise _GoError(f"error during tpl function execution for {_go_quote(text)}: {err}", err) from err
             return out.replace("<no value>", "")

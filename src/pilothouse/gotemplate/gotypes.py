@@ -11,6 +11,7 @@ subclasses below. Every module that makes or consumes template values follows th
     int                         int             (template literals, len, until, sprig results typed int)
     int64                       Int64           (--set values, sprig int64/add/mul..., TOML integers)
     uint8 (a byte of a string)  Uint8
+    uint64                      Uint64          (semver Version.Major/Minor/Patch)
     float64                     float           (every number read from YAML or JSON)
     string                      str
     []byte                      bytes
@@ -51,6 +52,21 @@ class Uint8(int):
 
     def __repr__(self) -> str:
         return f"Uint8({int(self)})"
+
+
+class Uint64(int):
+    """A Go uint64 (semver's Major/Minor/Patch)."""
+
+    __slots__ = ()
+    go_type: ClassVar[str] = "uint64"
+
+    def __repr__(self) -> str:
+        return f"Uint64({int(self)})"
+
+
+# Named Go integer types defined outside this module (time.Duration), by Go type name, so that
+# a number literal passed to a parameter of that type becomes that type, as in Go.
+NAMED_INTS: dict[str, type[int]] = {}
 
 
 class StrList(list):
@@ -95,6 +111,22 @@ class GoObject:
     def go_string(self) -> str | None:
         """The result of Go's String() method, or None when the Go type has none."""
         return None
+
+    def go_json(self) -> Any:
+        """What Go's encoding/json writes for this value, as a plain value to marshal
+        (a struct gives a dict keyed by its json tags, in field order; time.Time gives its
+        RFC 3339 string). `toJson`/`toYaml` call it. The default: Go cannot encode it."""
+        raise FuncError(f"json: unsupported type: {self.go_type}")
+
+
+class JSONStruct(dict):
+    """What `GoObject.go_json` returns for a Go struct: its JSON fields in declaration order.
+
+    encoding/json writes struct fields in field order (maps it sorts), so the encoder keeps
+    this dict's order as it is.
+    """
+
+    __slots__ = ()
 
 
 class FuncError(Exception):

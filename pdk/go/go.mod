@@ -1,0 +1,3 @@
+module pilothouse/pdk
+
+go 1.24

@@ -1,0 +1,526 @@
+"""Compiles parse trees to Python functions, the way Jinja2 compiles its templates.
+
+Each tree becomes ``def _tN(ctx, dot, out)`` that appends text to `out`. Pipelines are
+flattened into statements on temporaries, so Go's evaluation order, and/or short-circuits and
+variable scoping map onto plain Python control flow: ``{{if}}`` is an ``if``, ``{{range}}`` a
+``for`` (``{{break}}``/``{{continue}}`` are Python's), and template variables are Python locals
+resolved lexically, as Go's parser resolves them. Nodes that errors may point at are module
+constants of the generated code; the runtime turns a failure at a node into Go's message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import runtime as rt
+from .nodes import (
+    ActionNode,
+    BoolNode,
+    BreakNode,
+    ChainNode,
+    CommandNode,
+    CommentNode,
+    ContinueNode,
+    DotNode,
+    FieldNode,
+    IdentifierNode,
+    IfNode,
+    ListNode,
+    NilNode,
+    Node,
+    NumberNode,
+    PipeNode,
+    RangeNode,
+    StringNode,
+    TemplateNode,
+    TextNode,
+    VariableNode,
+    WithNode,
+)
+
+# Python refuses more than 20 nested loops/try blocks and about 100 indentation levels; deeper
+# template structure is moved into nested functions (closures) past these depths.
+_MAX_LOOPS = 12
+_MAX_INDENT = 40
+
+_BRK_NONE, _BRK_BREAK, _BRK_CONTINUE = 0, 1, 2
+
+
+class _Scope:
+    """Template variables visible at a point: Go name -> (Python local, iface-flag expression)."""
+
+    __slots__ = ("vars",)
+
+    def __init__(self, vars_: list[tuple[str, str, str]]) -> None:
+        self.vars = vars_
+
+    def lookup(self, name: str) -> tuple[str, str] | None:
+        for goname, local, iface in reversed(self.vars):
+            if goname == name:
+                return local, iface
+        return None
+
+
+class _Func:
+    """Code being generated for one Python function."""
+
+    def __init__(self, name: str, params: str) -> None:
+        self.name = name
+        self.params = params
+        self.lines: list[str] = []
+        self.tmp = 0
+        self.locals_counter = 0
+        self.nonlocals: set[str] = set()
+        self.assigned: set[str] = set()
+
+
+class TemplateCompiler:
+    """Generates one Python module for all the trees of one parse."""
+
+    def __init__(self) -> None:
+        self.consts: dict[str, Any] = {}
+        self._const_ids: dict[int, str] = {}
+        self.funcs: list[_Func] = []
+        self._uid = 0
+        self.varmap: dict[str, str] = {}
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def const(self, obj: Any) -> str:
+        """A module-level name bound to `obj`."""
+        key = id(obj)
+        name = self._const_ids.get(key)
+        if name is None:
+            name = f"_k{len(self.consts)}"
+            self.consts[name] = obj
+            self._const_ids[key] = name
+        return name
+
+    def uid(self, prefix: str) -> str:
+        self._uid += 1
+        return f"{prefix}{self._uid}"
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def compile(self, trees: dict[str, Any]) -> dict[str, Callable[..., Any]]:
+        """Compile every tree; returns {template name: function(ctx, dot, out)}."""
+        names: dict[str, str] = {}
+        chunks: list[str] = []
+        for tname, tree in trees.items():
+            fname = self.uid("_t")
+            names[tname] = fname
+            chunks.append(self._compile_tree(fname, tree))
+        source = "\n".join(chunks)
+        ns: dict[str, Any] = {"rt": rt, "NOVALUE": rt.NOVALUE, "MISSING": rt.MISSING, "__builtins__": __builtins__}
+        ns.update(self.consts)
+        code = compile(source, "<template>", "exec")
+        exec(code, ns)  # noqa: S102 - this is the template compiler
+        out = {}
+        for tname, fname in names.items():
+            fn = ns[fname]
+            fn.__template_source__ = source  # kept for debugging
+            out[tname] = fn
+        return out
+
+    def _compile_tree(self, fname: str, tree: Any) -> str:
+        f = _Func(fname, "ctx, dot, out")
+        self.cur = f
+        self.indent = 1
+        self.loops = 0
+        self.loop_stack: list[Any] = []  # one entry per enclosing range: the function holding its loop
+        self.emit("w = out.append")
+        dollar = self.newlocal()
+        f.assigned.add(dollar)
+        self.emit(f"{dollar} = dot")
+        scope = _Scope([("$", dollar, "False")])
+        if tree.root is not None:
+            self.list(tree.root, scope, "dot", "False")
+        if len(f.lines) == 2:
+            self.emit("pass")
+        body = "\n".join(f.lines)
+        return f"def {fname}(ctx, dot, out):\n{body}\n"
+
+    def emit(self, line: str) -> None:
+        self.cur.lines.append("    " * self.indent + line)
+
+    def newtmp(self) -> str:
+        self.cur.tmp += 1
+        return f"t{self.cur.tmp}"
+
+    def newlocal(self) -> str:
+        self._uid += 1
+        return f"v{self._uid}"
+
+    # -- lists and nodes -----------------------------------------------------------------------
+
+    def list(self, lst: ListNode, scope: _Scope, dot: str, doti: str) -> None:
+        start = len(self.cur.lines)
+        for n in lst.nodes:
+            self.node(n, scope, dot, doti)
+        if len(self.cur.lines) == start:
+            self.emit("pass")
+
+    def node(self, n: Node, scope: _Scope, dot: str, doti: str) -> None:
+        if isinstance(n, TextNode):
+            if n.text:
+                self.emit(f"w({n.text!r})")
+        elif isinstance(n, ActionNode):
+            v = self.pipeline(n.pipe, scope, dot, doti)
+            if not n.pipe.decl:
+                k = self.const(n)
+                self.emit(f"w({v} if type({v}) is str else rt.printv({v}, {k}))")
+        elif isinstance(n, IfNode):
+            self.if_with(n, scope, dot, doti, is_with=False)
+        elif isinstance(n, WithNode):
+            self.if_with(n, scope, dot, doti, is_with=True)
+        elif isinstance(n, RangeNode):
+            self.range(n, scope, dot, doti)
+        elif isinstance(n, TemplateNode):
+            if n.pipe is None:
+                v = "NOVALUE"
+            else:
+                v = self.pipeline(n.pipe, scope, dot, doti)
+            self.emit(f"rt.tcall(ctx, {n.name!r}, {v}, {self.const(n)}, out)")
+        elif isinstance(n, BreakNode):
+            self.break_continue(_BRK_BREAK)
+        elif isinstance(n, ContinueNode):
+            self.break_continue(_BRK_CONTINUE)
+        elif isinstance(n, CommentNode):
+            pass
+        elif isinstance(n, ListNode):
+            self.list(n, scope, dot, doti)
+        else:  # pragma: no cover - the parser makes no other nodes
+            raise TypeError(f"unknown node {n!r}")
+
+    def break_continue(self, kind: int) -> None:
+        loop_fn = self.loop_stack[-1]
+        if loop_fn is self.cur:
+            self.emit("break" if kind == _BRK_BREAK else "continue")
+        else:
+            # Inside a closure split off from the loop body: report it to the loop.
+            self.emit(f"return {kind}")
+
+    def if_with(self, n: Any, scope: _Scope, dot: str, doti: str, is_with: bool) -> None:
+        inner = _Scope(list(scope.vars))
+        v = self.pipeline(n.pipe, inner, dot, doti)
+        self.emit(f"if {v}:")
+        self.indent += 1
+        if is_with:
+            d = self.newlocal()
+            self.emit(f"{d} = {v}")
+            self.body(n.list, _Scope(list(inner.vars)), d, "False")
+        else:
+            self.body(n.list, _Scope(list(inner.vars)), dot, doti)
+        self.indent -= 1
+        if n.else_list is not None:
+            self.emit("else:")
+            self.indent += 1
+            self.body(n.else_list, _Scope(list(inner.vars)), dot, doti)
+            self.indent -= 1
+
+    def range(self, n: RangeNode, scope: _Scope, dot: str, doti: str) -> None:
+        inner = _Scope(list(scope.vars))
+        v = self.pipeline(n.pipe, inner, dot, doti)
+        ndecl = len(n.pipe.decl)
+        it = self.newtmp()
+        self.emit(f"{it} = rt.range_over({v}, {ndecl}, {self.const(n)})")
+        self.emit(f"if {it} is not None:")
+        self.indent += 1
+        di = self.newlocal()
+        self.emit(f"{di} = rt.elems_iface({v})")
+        k, e = self.newlocal(), self.newlocal()
+        self.emit(f"for {k}, {e} in {it}:")
+        self.indent += 1
+        body_scope = _Scope(list(inner.vars))
+        decl = n.pipe.decl
+        if ndecl:
+            # The pipeline declared (or assigned) these; each iteration overwrites them.
+            targets = []
+            for d in decl:
+                found = inner.lookup(d.ident[0])
+                targets.append(found[0] if found else self.newlocal())
+            for t_ in targets:
+                self._note_assign(t_)
+            if ndecl == 1:
+                self.emit(f"{targets[0]} = {e}")
+            else:
+                self.emit(f"{targets[0]} = {k}")
+                self.emit(f"{targets[1]} = {e}")
+            if not n.pipe.is_assign:
+                # the element variable has the static type of the collection's elements
+                for i, (goname, local, _) in enumerate(body_scope.vars):
+                    if local == targets[-1]:
+                        body_scope.vars[i] = (goname, local, di)
+        self.loops += 1
+        self.loop_stack.append(self.cur)
+        self.body(n.list, body_scope, e, di)
+        self.loop_stack.pop()
+        self.loops -= 1
+        self.indent -= 2
+        if n.else_list is not None:
+            self.emit("else:")
+            self.indent += 1
+            self.body(n.else_list, _Scope(list(inner.vars)), dot, doti)
+            self.indent -= 1
+
+    def body(self, lst: ListNode, scope: _Scope, dot: str, doti: str) -> None:
+        """A nested list; past Python's nesting limits it goes into a closure."""
+        if self.indent < _MAX_INDENT and self.loops < _MAX_LOOPS:
+            self.list(lst, scope, dot, doti)
+            return
+        outer = self.cur
+        fname = self.uid("_b")
+        f = _Func(fname, f"{dot}, {doti}")
+        saved = (self.indent, self.loops)
+        self.cur = f
+        self.indent = 1
+        self.loops = 0
+        self.list(lst, scope, dot, doti)
+        self.emit("return 0")
+        self.cur = outer
+        self.indent, self.loops = saved
+        header = "    " * self.indent + f"def {fname}({dot}, {doti}):"
+        lines = [header]
+        nl = sorted(f.nonlocals)
+        if nl:
+            lines.append("    " * (self.indent + 1) + "nonlocal " + ", ".join(nl))
+        lines.extend("    " * self.indent + line for line in f.lines)
+        outer.lines.extend(lines)
+        # variables the closure assigns that live outside it must be declared nonlocal there
+        # and, transitively, in any closure between
+        outer.nonlocals |= {v for v in f.nonlocals if v not in outer.assigned}
+        r = self.newtmp()
+        self.emit(f"{r} = {fname}({dot}, {doti})")
+        if self.loop_stack and self.loop_stack[-1] is not None:
+            loop_fn = self.loop_stack[-1]
+            if loop_fn is self.cur:
+                self.emit(f"if {r} == {_BRK_BREAK}: break")
+                self.emit(f"if {r} == {_BRK_CONTINUE}: continue")
+            else:
+                self.emit(f"if {r}: return {r}")
+
+    # -- variables -----------------------------------------------------------------------------
+
+    def var_target(self, name: str, scope: _Scope, is_assign: bool) -> str:
+        """The Python local a declaration (new) or assignment (existing) writes."""
+        if is_assign:
+            found = scope.lookup(name)
+            if found is None:
+                # Go fails at run time: "undefined variable: $x"
+                local = self.newlocal()
+                self.emit(f"rt.fail_at('undefined variable: ' + {name!r}, None)")
+                return local
+            local = found[0]
+            self._note_assign(local)
+            return local
+        local = self.newlocal()
+        self.cur.assigned.add(local)
+        scope.vars.append((name, local, "False"))
+        return local
+
+    def _note_assign(self, local: str) -> None:
+        if local not in self.cur.assigned:
+            self.cur.nonlocals.add(local)
+
+    # -- pipelines -----------------------------------------------------------------------------
+
+    def pipeline(self, pipe: PipeNode, scope: _Scope, dot: str, doti: str) -> str:
+        """Emit code for a pipeline; returns the temporary holding its (normalized) value."""
+        val = "MISSING"
+        for cmd in pipe.cmds:
+            val, may_nil = self.command(cmd, scope, dot, doti, val)
+            if may_nil:
+                self.emit(f"if {val} is None: {val} = NOVALUE")
+        for d in pipe.decl:
+            target = self.var_target(d.ident[0], scope, pipe.is_assign)
+            self.emit(f"{target} = {val}")
+        return val
+
+    def command(self, cmd: CommandNode, scope: _Scope, dot: str, doti: str, final: str) -> tuple[str, bool]:
+        """Emit one command; returns (temporary, whether it may hold None)."""
+        first = cmd.args[0]
+        t = self.newtmp()
+        if isinstance(first, FieldNode):
+            self.field_command(t, cmd, first, dot, doti, tuple(first.ident), scope, dot, doti, final)
+            return t, True
+        if isinstance(first, ChainNode):
+            if isinstance(first.node, NilNode):
+                self.emit(f"rt.explicit_nil_chain({self.const(first)})")
+                self.emit(f"{t} = NOVALUE")
+                return t, False
+            recv = self.arg(first.node, scope, dot, doti)
+            self.field_command(t, cmd, first, recv, "False", tuple(first.field), scope, dot, doti, final)
+            return t, True
+        if isinstance(first, IdentifierNode):
+            self.call(t, cmd, first, scope, dot, doti, final)
+            return t, True
+        if isinstance(first, PipeNode):
+            self.not_a_function(cmd, final)
+            v = self.pipeline(first, _Scope(scope.vars), dot, doti)
+            self.emit(f"{t} = {v}")
+            return t, False
+        if isinstance(first, VariableNode):
+            local, iface = self.variable(first, scope)
+            if len(first.ident) == 1:
+                self.not_a_function(cmd, final)
+                self.emit(f"{t} = {local}")
+                return t, True
+            self.field_command(t, cmd, first, local, iface, tuple(first.ident[1:]), scope, dot, doti, final)
+            return t, True
+        self.not_a_function(cmd, final)
+        if isinstance(first, BoolNode):
+            self.emit(f"{t} = {first.true!r}")
+        elif isinstance(first, DotNode):
+            self.emit(f"{t} = {dot}")
+            return t, True
+        elif isinstance(first, NilNode):
+            self.emit(f"{t} = rt.nil_command({self.const(first)})")
+        elif isinstance(first, NumberNode):
+            self.emit(f"{t} = {self.ideal(first)}")
+        elif isinstance(first, StringNode):
+            self.emit(f"{t} = {first.text!r}")
+        else:  # pragma: no cover
+            self.emit(f"{t} = rt.fail_at({('can' + chr(39) + 't evaluate command ' + first.string())!r}, {self.const(first)})")
+        return t, False
+
+    def not_a_function(self, cmd: CommandNode, final: str) -> None:
+        first = cmd.args[0]
+        if len(cmd.args) > 1:
+            self.emit(f"rt.not_a_function(2, MISSING, {self.const(first)})")
+        elif final != "MISSING":
+            self.emit(f"rt.not_a_function(1, {final}, {self.const(first)})")
+
+    def variable(self, v: VariableNode, scope: _Scope) -> tuple[str, str]:
+        found = scope.lookup(v.ident[0])
+        if found is None:
+            # Declared only on a path that did not run (Go finds no such variable at run time).
+            local = self.newlocal()
+            self.emit(f"{local} = rt.fail_at('undefined variable: ' + {v.ident[0]!r}, {self.const(v)})")
+            return local, "False"
+        return found
+
+    def ideal(self, n: NumberNode) -> str:
+        try:
+            value = rt.ideal(n)
+        except rt.Fail as e:
+            return f"rt.fail_at({e.msg!r}, {self.const(n)})"
+        if type(value) is int:
+            return repr(value)
+        return self.const(value)
+
+    def field_command(
+        self,
+        t: str,
+        cmd: CommandNode,
+        node: Node,
+        recv: str,
+        iface: str,
+        names: tuple[str, ...],
+        scope: _Scope,
+        dot: str,
+        doti: str,
+        final: str,
+    ) -> None:
+        k = self.const(node)
+        if len(cmd.args) == 1 and final == "MISSING":
+            self.emit(f"{t} = rt.chain(ctx, {recv}, {names!r}, {k}, {iface})")
+            return
+        vals = [self.arg(a, scope, dot, doti) for a in cmd.args[1:]]
+        argnodes = self.const(tuple(cmd.args[1:]))
+        self.emit(f"{t} = rt.chain_call(ctx, {recv}, {names!r}, {k}, {iface}, ({''.join(x + ', ' for x in vals)}), {argnodes}, {final})")
+
+    def call(self, t: str, cmd: CommandNode, ident: IdentifierNode, scope: _Scope, dot: str, doti: str, final: str) -> None:
+        name = ident.ident
+        args = cmd.args[1:]
+        kc, ki = self.const(cmd), self.const(ident)
+        argnodes = self.const(tuple(args))
+        if name in ("and", "or"):
+            self.emit(f"if rt.is_builtin(ctx, {name!r}):")
+            self.indent += 1
+            self.short_circuit(t, name, args, scope, dot, doti, final, ki)
+            self.indent -= 1
+            self.emit("else:")
+            self.indent += 1
+        risky = any(not isinstance(a, (DotNode, NilNode, NumberNode, StringNode, BoolNode)) and not (
+            isinstance(a, VariableNode) and len(a.ident) == 1) for a in args)
+        if risky:
+            # Go checks the function and its arity before evaluating arguments.
+            self.emit(f"rt.precheck(ctx, {name!r}, {len(args)}, {final} is not MISSING, {ki})")
+        vals = [self.arg(a, scope, dot, doti) for a in args]
+        self.emit(f"{t} = rt.callf(ctx, {name!r}, ({''.join(x + ', ' for x in vals)}), {argnodes}, {kc}, {ki}, {final})")
+        if name in ("and", "or"):
+            self.indent -= 1
+
+    def short_circuit(self, t: str, name: str, args: list[Node], scope: _Scope, dot: str, doti: str, final: str, ki: str) -> None:
+        if not args and final == "MISSING":
+            self.emit(f"rt.fail_at('wrong number of args for {name}: want at least 1 got 0', {ki})")
+            self.emit(f"{t} = NOVALUE")
+            return
+        self.emit(f"{t} = NOVALUE")
+        opened = 0
+        for i, a in enumerate(args):
+            if i > 0:
+                self.emit(f"if {'' if name == 'and' else 'not '}{t}:")
+                self.indent += 1
+                opened += 1
+            v = self.rv_arg(a, scope, dot, doti)
+            self.emit(f"{t} = {v}")
+        if final != "MISSING":
+            if args:
+                self.emit(f"if {'' if name == 'and' else 'not '}{t}:")
+                self.indent += 1
+                opened += 1
+            self.emit(f"{t} = {final}")
+        self.indent -= opened
+
+    def rv_arg(self, a: Node, scope: _Scope, dot: str, doti: str) -> str:
+        """An argument for a reflect.Value parameter (literals are ideal, nil is invalid)."""
+        if isinstance(a, NilNode):
+            return "NOVALUE"
+        return self.arg(a, scope, dot, doti)
+
+    def arg(self, a: Node, scope: _Scope, dot: str, doti: str) -> str:
+        """Emit code evaluating one operand; returns an expression for its value."""
+        if isinstance(a, DotNode):
+            return dot
+        if isinstance(a, NilNode):
+            return "None"
+        if isinstance(a, BoolNode):
+            return repr(a.true)
+        if isinstance(a, StringNode):
+            return repr(a.text)
+        if isinstance(a, NumberNode):
+            return self.ideal(a)
+        if isinstance(a, VariableNode):
+            local, iface = self.variable(a, scope)
+            if len(a.ident) == 1:
+                return local
+            t = self.newtmp()
+            self.emit(f"{t} = rt.chain(ctx, {local}, {tuple(a.ident[1:])!r}, {self.const(a)}, {iface})")
+            return t
+        if isinstance(a, FieldNode):
+            t = self.newtmp()
+            self.emit(f"{t} = rt.chain(ctx, {dot}, {tuple(a.ident)!r}, {self.const(a)}, {doti})")
+            return t
+        if isinstance(a, PipeNode):
+            return self.pipeline(a, scope, dot, doti)
+        if isinstance(a, IdentifierNode):
+            t = self.newtmp()
+            k = self.const(a)
+            self.emit(f"{t} = rt.callf(ctx, {a.ident!r}, (), (), {k}, {k}, MISSING)")
+            return t
+        if isinstance(a, ChainNode):
+            if isinstance(a.node, NilNode):
+                self.emit(f"rt.explicit_nil_chain({self.const(a)})")
+                return "NOVALUE"
+            recv = self.arg(a.node, scope, dot, doti)
+            t = self.newtmp()
+            self.emit(f"{t} = rt.chain(ctx, {recv}, {tuple(a.field)!r}, {self.const(a)}, False)")
+            return t
+        raise TypeError(f"unknown operand {a!r}")  # pragma: no cover
+
+
+def compile_trees(trees: dict[str, Any]) -> dict[str, Callable[..., Any]]:
+    """Compile parsed trees into functions ``fn(ctx, dot, out)``."""
+    return TemplateCompiler().compile(trees)

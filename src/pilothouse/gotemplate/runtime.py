@@ -1,0 +1,699 @@
+"""Helpers the compiled templates call: Go's value semantics for fields, calls, range, printing.
+
+Two "empty" values exist, as in Go's reflect: `None` is a nil interface (what a map holds for a
+null or, with missingkey=zero, a missing key) and `NOVALUE` is the invalid value (a missing key
+with missingkey=default, untyped nil data, the result of a pipeline that produced nil). They
+print the same (``<no value>``) but differ in what follows: ``.a.b`` on a nil interface is the
+error ``nil pointer evaluating interface {}.b`` while on NOVALUE it is NOVALUE again.
+Functions never see NOVALUE: an ``interface {}`` parameter receives None.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from .gotypes import NAMED_INTS, FuncError, GoObject, Int64, StrMap
+
+# -- sentinels ---------------------------------------------------------------------------------
+
+
+class _NoValue:
+    """Go's invalid reflect.Value."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOVALUE"
+
+
+NOVALUE: Any = _NoValue()
+
+
+class _Missing:
+    """No final (piped) argument: Go's missingVal."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+MAX_EXEC_DEPTH = 100000
+# Python frames are the real limit: nested template calls (and executions from functions such
+# as include) stop here with Go's depth error instead of overflowing the interpreter.
+SAFE_DEPTH = 3000
+if sys.getrecursionlimit() < 40000:
+    sys.setrecursionlimit(40000)
+
+
+class Fail(Exception):
+    """Internal: an execution error at a node; turned into ExecError at the top."""
+
+    def __init__(self, msg: str, node: Any, cause: BaseException | None = None, func: str | None = None) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.node = node
+        self.cause = cause
+        self.func = func
+
+
+_tls = threading.local()
+
+
+def depth_enter(node: Any) -> None:
+    """Count one nested template execution; fail as Go does when too deep."""
+    d = getattr(_tls, "depth", 0) + 1
+    _tls.depth = d
+    if d > SAFE_DEPTH:
+        _tls.depth = d - 1
+        raise Fail(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})", node)
+
+
+def depth_leave() -> None:
+    """Undo `depth_enter`."""
+    _tls.depth -= 1
+
+
+def depth() -> int:
+    """The current nesting depth of template executions on this thread."""
+    return getattr(_tls, "depth", 0)
+
+
+# -- missingkey -------------------------------------------------------------------------------
+
+MK_INVALID = 0
+MK_ZERO = 1
+MK_ERROR = 2
+
+
+class Ctx:
+    """The state of one execution: the template set, its functions and its missingkey mode."""
+
+    __slots__ = ("ts", "funcs", "mk")
+
+    def __init__(self, ts: Any, funcs: dict[str, Callable[..., Any]], mk: int) -> None:
+        self.ts = ts
+        self.funcs = funcs
+        self.mk = mk
+
+
+def _q(s: str) -> str:
+    from .gofmt import quote
+
+    return quote(s)
+
+
+def type_name(v: Any) -> str:
+    """Go's %T of a value."""
+    from .gofmt import type_name as tn
+
+    return tn(v)
+
+
+def fmt_v(v: Any) -> str:
+    """Go's %v of a value (NOVALUE prints as <no value>)."""
+    if v is NOVALUE:
+        return "<no value>"
+    from .gofmt import format_value
+
+    return format_value(v)
+
+
+# -- map typing ----------------------------------------------------------------------------------
+
+_map_info_cache: dict[type, tuple[str, str]] = {}
+
+
+def map_types(m: dict) -> tuple[str, str]:
+    """(key type, element type) of a Go map held in a dict (or dict subclass)."""
+    t = type(m)
+    info = _map_info_cache.get(t)
+    if info is None:
+        gt = getattr(t, "go_type", None)
+        if isinstance(gt, str) and gt.startswith("map["):
+            depth_ = 0
+            for i, ch in enumerate(gt):
+                if ch == "[":
+                    depth_ += 1
+                elif ch == "]":
+                    depth_ -= 1
+                    if depth_ == 0:
+                        info = (gt[4:i], gt[i + 1 :])
+                        break
+        if info is None:
+            info = ("string", "interface {}")
+        _map_info_cache[t] = info
+    return info
+
+
+def map_zero(m: dict) -> Any:
+    """The zero value of a map's element type (None for interface elements)."""
+    z = getattr(type(m), "zero", None)
+    if z is not None:
+        return z
+    elem = map_types(m)[1]
+    return _ZERO_OF.get(elem)
+
+
+_ZERO_OF: dict[str, Any] = {"string": "", "int": 0, "int64": Int64(0), "float64": 0.0, "bool": False}
+
+
+def _key_assignable(key: str, key_type: str) -> bool:
+    return key_type in ("string", "interface {}", "any")
+
+
+# -- field access ---------------------------------------------------------------------------------
+
+
+def _missing_key(ctx: Ctx, m: dict, name: str, node: Any) -> Any:
+    mk = ctx.mk
+    if mk == MK_ZERO:
+        if type(m) is dict:
+            return None
+        return map_zero(m)
+    if mk == MK_ERROR:
+        raise Fail(f"map has no entry for key {_q(name)}", node)
+    return NOVALUE
+
+
+def field(ctx: Ctx, r: Any, name: str, node: Any, iface: bool, has_args: bool = False) -> Any:
+    """Evaluate ``r.name`` (no method arguments) the way Go's evalField does."""
+    if type(r) is dict:
+        if has_args:
+            raise Fail(f"{name} is not a method but has arguments", node)
+        try:
+            return r[name]
+        except KeyError:
+            return _missing_key(ctx, r, name, node)
+    return field_slow(ctx, r, name, node, iface, has_args)
+
+
+def field_slow(ctx: Ctx, r: Any, name: str, node: Any, iface: bool, has_args: bool) -> Any:
+    """The general case of `field`: methods, struct fields, typed maps, errors."""
+    if r is NOVALUE:
+        if ctx.mk == MK_ERROR:
+            raise Fail(f"nil data; no entry for key {_q(name)}", node)
+        return NOVALUE
+    if r is None:
+        raise Fail(f"nil pointer evaluating interface {{}}.{name}", node)
+    if isinstance(r, GoObject) or hasattr(type(r), "go_methods"):
+        methods = getattr(type(r), "go_methods", ())
+        if name in methods:
+            return _METHOD(getattr(r, name))
+        if name in getattr(type(r), "go_fields", ()):
+            if has_args:
+                raise Fail(f"{name} has arguments but cannot be invoked as function", node)
+            return getattr(r, name)
+    if isinstance(r, dict):
+        key_type, _ = map_types(r)
+        if _key_assignable(name, key_type):
+            if has_args:
+                raise Fail(f"{name} is not a method but has arguments", node)
+            try:
+                return r[name]
+            except KeyError:
+                return _missing_key(ctx, r, name, node)
+    tn = "interface {}" if iface else type_name(r)
+    raise Fail(f"can't evaluate field {name} in type {tn}", node)
+
+
+class _METHOD:
+    """A bound Go method found by `field_slow`; the caller decides how to call it."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+
+
+def _walk(ctx: Ctx, r: Any, names: Any, node: Any, iface: bool) -> tuple[Any, bool]:
+    for name in names:
+        if type(r) is dict:
+            try:
+                r = r[name]
+            except KeyError:
+                r = _missing_key(ctx, r, name, node)
+            iface = True
+            continue
+        r = field_slow(ctx, r, name, node, iface, False)
+        if type(r) is _METHOD:
+            r = invoke(ctx, r.fn, name, (), (), node, node, MISSING, False)
+        iface = False
+    return r, iface
+
+
+def chain(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool) -> Any:
+    """``r.a.b.c`` used as a value (a method at the end is called without arguments)."""
+    for name in names:
+        if type(r) is dict:
+            try:
+                r = r[name]
+            except KeyError:
+                r = _missing_key(ctx, r, name, node)
+            iface = True
+            continue
+        r = field_slow(ctx, r, name, node, iface, False)
+        if type(r) is _METHOD:
+            r = invoke(ctx, r.fn, name, (), (), node, node, MISSING, False)
+        iface = False
+    return r
+
+
+def chain_call(
+    ctx: Ctx,
+    r: Any,
+    names: tuple[str, ...],
+    node: Any,
+    iface: bool,
+    vals: tuple[Any, ...],
+    argnodes: tuple[Any, ...],
+    final: Any,
+) -> Any:
+    """``r.a.b.Method args`` as the first word of a command (arguments and/or a piped value)."""
+    if len(names) > 1:
+        r, iface = _walk(ctx, r, names[:-1], node, iface)
+    name = names[-1]
+    has_args = bool(vals) or final is not MISSING
+    if type(r) is dict:
+        if has_args:
+            raise Fail(f"{name} is not a method but has arguments", node)
+        return field(ctx, r, name, node, iface)
+    r = field_slow(ctx, r, name, node, iface, has_args)
+    if type(r) is _METHOD:
+        return invoke(ctx, r.fn, name, vals, argnodes, node, node, final, False)
+    return r
+
+
+def not_a_function(nargs: int, final: Any, first: Any) -> None:
+    """Go's notAFunction check for a non-function first word."""
+    if nargs > 1 or final is not MISSING:
+        raise Fail(f"can't give argument to non-function {first.string()}", first)
+
+
+# -- truth ----------------------------------------------------------------------------------------
+
+
+def truth(v: Any) -> bool:
+    """Go's truth (isTrue of the value inside any interface)."""
+    return bool(v)
+
+
+# -- calls ----------------------------------------------------------------------------------------
+
+IFACE_TYPES = frozenset({"interface {}", "any", "interface{}"})
+REFLECT = "reflect.Value"
+
+
+def _nillable(t: str) -> bool:
+    return (
+        t in IFACE_TYPES
+        or t.startswith(("[]", "map[", "*", "func", "chan"))
+        or t in ("error", "fmt.Stringer")
+        or t == REFLECT
+    )
+
+
+def _is_type(v: Any, t: str) -> bool:
+    """Whether a (non-nil) value is assignable to a parameter of Go type `t`."""
+    tv = type(v)
+    if t == "string":
+        return tv is str
+    if t == "int":
+        return tv is int
+    if t == "float64":
+        return tv is float
+    if t == "bool":
+        return tv is bool
+    if t == "[]interface {}":
+        return tv is list or tv is tuple or getattr(tv, "go_type", None) == t
+    if t == "map[string]interface {}":
+        if not isinstance(v, dict):
+            return False
+        gt = getattr(tv, "go_type", None)
+        return gt is None or gt == t or not (isinstance(gt, str) and gt.startswith("map["))
+    if t in ("[]byte", "[]uint8"):
+        return tv is bytes
+    if t == "complex128":
+        return tv is complex
+    gt = getattr(tv, "go_type", None)
+    if gt == t:
+        return True
+    if t in ("error",):
+        return isinstance(v, BaseException)
+    return type_name(v) == t
+
+
+def validate(v: Any, t: str, node: Any) -> Any:
+    """Go's validateType for a computed argument value."""
+    if t in IFACE_TYPES:
+        return None if v is NOVALUE else v
+    if t == REFLECT:
+        return v
+    if v is NOVALUE:
+        if _nillable(t):
+            return None
+        raise Fail(f"invalid value; expected {t}", node)
+    if v is None:
+        raise Fail(f"wrong type for value; expected {t}; got interface {{}}", node)
+    if _is_type(v, t):
+        return v
+    raise Fail(f"wrong type for value; expected {t}; got {type_name(v)}", node)
+
+
+_INT_TYPES = frozenset({"int", "int8", "int16", "int32", "int64"})
+_UINT_TYPES = frozenset({"uint", "uint8", "uint16", "uint32", "uint64", "uintptr"})
+_FLOAT_TYPES = frozenset({"float32", "float64"})
+
+
+def ideal(n: Any) -> Any:
+    """Go's idealConstant: the value of a number literal in an untyped context."""
+    from .nodes import NumberNode
+
+    if not isinstance(n, NumberNode):
+        from .nodes import BoolNode, StringNode
+
+        if isinstance(n, StringNode):
+            return n.text
+        if isinstance(n, BoolNode):
+            return n.true
+        return None
+    if n.is_complex:
+        return n.complex128
+    text = n.text
+    if (
+        n.is_float
+        and not (len(text) > 2 and text[0] == "0" and text[1] in "xX" and not any(c in text for c in "pP"))
+        and not text.startswith("'")
+        and any(c in text for c in ".eEpP")
+    ):
+        return n.float64
+    if n.is_int:
+        return n.int64
+    if n.is_uint:
+        raise Fail(f"{text} overflows int", n)
+    return NOVALUE
+
+
+def convert_literal(n: Any, t: str) -> Any:
+    """Go's evalArg for a literal operand and a parameter of type `t`."""
+    from .nodes import BoolNode, NilNode, NumberNode, StringNode
+
+    if isinstance(n, NilNode):
+        if t == REFLECT:
+            return NOVALUE
+        if _nillable(t):
+            return None
+        raise Fail(f"cannot assign nil to {t}", n)
+    if t in IFACE_TYPES or t == REFLECT:
+        return ideal(n)
+    if t == "bool":
+        if isinstance(n, BoolNode):
+            return n.true
+        raise Fail(f"expected bool; found {n.string()}", n)
+    if t == "string":
+        if isinstance(n, StringNode):
+            return n.text
+        raise Fail(f"expected string; found {n.string()}", n)
+    if t in _INT_TYPES:
+        if isinstance(n, NumberNode) and n.is_int:
+            return Int64(n.int64) if t == "int64" else _typed_int(n.int64, t)
+        raise Fail(f"expected integer; found {n.string()}", n)
+    if t in _UINT_TYPES:
+        if isinstance(n, NumberNode) and n.is_uint:
+            return _typed_int(n.uint64, t)
+        raise Fail(f"expected unsigned integer; found {n.string()}", n)
+    if t in _FLOAT_TYPES:
+        if isinstance(n, NumberNode) and n.is_float:
+            return n.float64
+        raise Fail(f"expected float; found {n.string()}", n)
+    if t in ("complex128", "complex64"):
+        if isinstance(n, NumberNode) and n.is_complex:
+            return n.complex128
+        raise Fail(f"expected complex; found {n.string()}", n)
+    named = NAMED_INTS.get(t)
+    if named is not None:
+        if isinstance(n, NumberNode) and n.is_int:
+            return named(n.int64)
+        raise Fail(f"expected integer; found {n.string()}", n)
+    raise Fail(f"can't handle {n.string()} for arg of type {t}", n)
+
+
+_typed_int_classes: dict[str, type] = {}
+
+
+def _typed_int(v: int, t: str) -> int:
+    if t == "int":
+        return v
+    from . import gotypes
+
+    cls = _typed_int_classes.get(t)
+    if cls is None:
+        for name in dir(gotypes):
+            obj = getattr(gotypes, name)
+            if isinstance(obj, type) and issubclass(obj, int) and getattr(obj, "go_type", None) == t:
+                cls = obj
+                break
+        if cls is None:
+            cls = type(f"GoInt_{t}", (int,), {"__slots__": (), "go_type": t})
+        _typed_int_classes[t] = cls
+    return cls(v)
+
+
+def _call_fn(fn: Callable[..., Any], args: list[Any], name: str, cmdnode: Any) -> Any:
+    try:
+        return fn(*args)
+    except Fail:
+        raise
+    except RecursionError:
+        raise
+    except FuncError as e:
+        raise Fail(f"error calling {name}: {e}", cmdnode, e, name) from None
+    except Exception as e:  # a Go function's panic is recovered the same way
+        raise Fail(f"error calling {name}: {_exc_text(e)}", cmdnode, e, name) from None
+
+
+def _exc_text(e: BaseException) -> str:
+    text = str(e)
+    if isinstance(e, KeyError) and e.args:
+        text = str(e.args[0])
+    return text or type(e).__name__
+
+
+def invoke(
+    ctx: Ctx,
+    fn: Callable[..., Any],
+    name: str,
+    vals: tuple[Any, ...],
+    argnodes: tuple[Any, ...],
+    cmdnode: Any,
+    identnode: Any,
+    final: Any,
+    is_builtin: bool,
+) -> Any:
+    """Go's evalCall: check arity, convert arguments by parameter type, call, report errors."""
+    params = getattr(fn, "__go_params__", None)
+    if params is None:
+        # Undeclared: ...interface {}. Literals were made ideal constants by the compiler.
+        args = [None if v is NOVALUE else v for v in vals]
+        if final is not MISSING:
+            args.append(None if final is NOVALUE else final)
+        return _call_fn(fn, args, name, cmdnode)
+    variadic = fn.__go_variadic__
+    nparams = len(params)
+    num_in = len(vals) + (final is not MISSING)
+    if variadic:
+        num_fixed = nparams - 1
+        if num_in < num_fixed:
+            raise Fail(f"wrong number of args for {name}: want at least {nparams - 1} got {len(vals)}", identnode)
+    else:
+        num_fixed = len(vals)
+        if num_in != nparams:
+            raise Fail(f"wrong number of args for {name}: want {nparams} got {num_in}", identnode)
+    args = []
+    last_node = identnode
+    for i, v in enumerate(vals):
+        t = params[i] if (i < num_fixed or not variadic) else params[-1]
+        n = argnodes[i]
+        last_node = n
+        if n.is_literal:
+            args.append(convert_literal(n, t))
+        else:
+            args.append(validate(v, t, n))
+    if final is not MISSING:
+        if variadic and num_in - 1 >= num_fixed:
+            t = params[-1]
+        else:
+            t = params[num_in - 1]
+        args.append(validate(final, t, last_node))
+    if is_builtin and name == "call":
+        callee = argnodes[0].string() if argnodes else fmt_v(final)
+        args.insert(0, callee)
+    return _call_fn(fn, args, name, cmdnode)
+
+
+def callf(
+    ctx: Ctx,
+    name: str,
+    vals: tuple[Any, ...],
+    argnodes: tuple[Any, ...],
+    cmdnode: Any,
+    identnode: Any,
+    final: Any = MISSING,
+) -> Any:
+    """Call the function `name` of the execution's function map."""
+    fn = ctx.funcs.get(name)
+    if fn is None:
+        raise Fail(f"{_q(name)} is not a defined function", identnode)
+    from .builtins import BUILTINS
+
+    return invoke(ctx, fn, name, vals, argnodes, cmdnode, identnode, final, BUILTINS.get(name) is fn)
+
+
+def precheck(ctx: Ctx, name: str, nargs: int, has_final: bool, identnode: Any) -> None:
+    """Go's checks before a call evaluates its arguments: the function exists, the arity fits."""
+    fn = ctx.funcs.get(name)
+    if fn is None:
+        raise Fail(f"{_q(name)} is not a defined function", identnode)
+    params = getattr(fn, "__go_params__", None)
+    if params is None:
+        return
+    num_in = nargs + has_final
+    if fn.__go_variadic__:
+        if num_in < len(params) - 1:
+            raise Fail(f"wrong number of args for {name}: want at least {len(params) - 1} got {nargs}", identnode)
+    elif num_in != len(params):
+        raise Fail(f"wrong number of args for {name}: want {len(params)} got {num_in}", identnode)
+
+
+def is_builtin(ctx: Ctx, name: str) -> bool:
+    """Whether `name` resolves to the builtin of that name (and/or short-circuit only then)."""
+    from .builtins import BUILTINS
+
+    fn = ctx.funcs.get(name)
+    return fn is not None and BUILTINS.get(name) is fn
+
+
+# -- range ----------------------------------------------------------------------------------------
+
+
+def sort_keys(keys: list[Any]) -> list[Any]:
+    """Map keys in Go's fmtsort order."""
+    try:
+        return sorted(keys)
+    except TypeError:
+        return sorted(keys, key=_mixed_key)
+
+
+def _mixed_key(k: Any) -> tuple[int, Any]:
+    if k is None:
+        return (0, 0)
+    if isinstance(k, bool):
+        return (1, int(k))
+    if isinstance(k, (int, float)):
+        return (2, k)
+    if isinstance(k, str):
+        return (3, k)
+    return (4, repr(k))
+
+
+def range_over(v: Any, ndecl: int, node: Any) -> Any:
+    """What `{{range}}` iterates: an iterable of (index/key, element), or None for the else branch."""
+    t = type(v)
+    if t is list or isinstance(v, (list, tuple)):
+        return enumerate(v) if v else None
+    if isinstance(v, dict):
+        if not v:
+            return None
+        return [(k, v[k]) for k in sort_keys(list(v))]
+    if isinstance(v, int) and not isinstance(v, bool):
+        if ndecl > 1:
+            raise Fail(f"can't use {fmt_v(v)} to iterate over more than one variable", node)
+        n = int(v)
+        if n <= 0:
+            return None
+        if t is int:
+            return ((None, i) for i in range(n))
+        return ((None, t(i)) for i in range(n))
+    if v is NOVALUE or v is None:
+        return None
+    if isinstance(v, (bytes, bytearray)):
+        if not v:
+            return None
+        from .gotypes import Uint8
+
+        return ((i, Uint8(b)) for i, b in enumerate(v))
+    raise Fail(f"range can't iterate over {fmt_v(v)}", node)
+
+
+def elems_iface(v: Any) -> bool:
+    """Whether a range's elements have static type interface {} (for error messages)."""
+    t = type(v)
+    return t is list or t is dict or t is tuple
+
+
+# -- printing ---------------------------------------------------------------------------------------
+
+
+def printv(v: Any, node: Any) -> str:
+    """fmt.Fprint of a pipeline result, as the template's printValue does."""
+    t = type(v)
+    if t is str:
+        return v
+    if t is int:
+        return str(v)
+    if v is NOVALUE or v is None:
+        return "<no value>"
+    if callable(v) and not isinstance(v, (GoObject, dict, list, type)) and not hasattr(v, "go_type"):
+        raise Fail(f"can't print {node.pipe.string() if hasattr(node, 'pipe') else node.string()} of type {type_name(v)}", node)
+    return printable(v)
+
+
+def printable(v: Any) -> str:
+    """fmt.Sprint of a value after Go's printableValue (a pointer to a struct prints as the struct)."""
+    from .gofmt import format_value
+
+    s = format_value(v)
+    if isinstance(v, GoObject) and type(v).go_kind == "ptr" and s.startswith("&") and v.go_string() is None:
+        return s[1:]
+    return s
+
+
+# -- templates ----------------------------------------------------------------------------------------
+
+
+def tcall(ctx: Ctx, name: str, dot: Any, node: Any, out: list[str]) -> None:
+    """``{{template "name" dot}}``."""
+    fn = ctx.ts._compiled_for(name)
+    if fn is None:
+        raise Fail(f"template {_q(name)} not defined", node)
+    depth_enter(node)
+    try:
+        fn(ctx, dot, out)
+    finally:
+        depth_leave()
+
+
+def nil_command(node: Any) -> Any:
+    """``{{nil}}`` as a command."""
+    raise Fail("nil is not a command", node)
+
+
+def explicit_nil_chain(node: Any) -> Any:
+    """``nil.X``."""
+    raise Fail(f"indirection through explicit nil in {node.string()}", node)
+
+
+def fail_at(msg: str, node: Any) -> Any:
+    """Raise an execution error at `node`."""
+    raise Fail(msg, node)
+
+
+_STRMAP = StrMap

@@ -1,0 +1,152 @@
+"""Waiting as Helm 4's ``--wait`` does: poll objects until kstatus says they are current.
+
+Strategies: ``watcher`` (kstatus, the default of a bare ``--wait``), ``legacy`` (Helm 3's
+readiness; here the same rules), ``hookOnly`` (the default: only hooks are awaited). Hooks are
+always awaited with Helm's Job/Pod readers: a Job must complete, a Pod must succeed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pilothouse.errors import KubeError
+from pilothouse.kube import status as kstatus
+from pilothouse.kube.errors import ApiError
+from pilothouse.kube.resources import Resource
+
+WATCHER = "watcher"
+LEGACY = "legacy"
+HOOK_ONLY = "hookOnly"
+STRATEGIES = (WATCHER, LEGACY, HOOK_ONLY)
+DEFAULT_TIMEOUT = 30.0
+
+
+class WaitError(KubeError):
+    """Objects did not reach the wanted state in time (or failed)."""
+
+
+def parse_strategy(value: str | None) -> str:
+    """A ``--wait`` flag value → strategy (``true`` = watcher, ``false``/absent = hookOnly)."""
+    if value is None or value in ("", "false"):
+        return HOOK_ONLY
+    if value == "true":
+        return WATCHER
+    if value not in STRATEGIES:
+        raise KubeError(f'invalid wait strategy "{value}". Valid values are: watcher, hookOnly, legacy')
+    return value
+
+
+class Waiter:
+    """Polls the API server for the state of resources."""
+
+    def __init__(self, kube: Any, strategy: str = HOOK_ONLY, *, poll: float = 0.05, max_poll: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.kube = kube
+        self.strategy = strategy
+        self.poll = poll
+        self.max_poll = max_poll
+        self.clock = clock
+
+    # --- what Helm's actions call ------------------------------------------------------------
+
+    def wait(self, resources: list[Resource], timeout: float) -> None:
+        """Wait for every resource to be current (no-op for hookOnly)."""
+        if self.strategy == HOOK_ONLY:
+            return
+        todo = [r for r in resources if not (r.kind == "Deployment" and (r.obj.get("spec") or {}).get("paused"))]
+        self._until(todo, timeout, kstatus.compute)
+
+    def wait_with_jobs(self, resources: list[Resource], timeout: float) -> None:
+        """Like `wait`, and Jobs must also complete."""
+        if self.strategy == HOOK_ONLY:
+            return
+
+        def reader(obj: dict[str, Any]) -> kstatus.Result:
+            if obj.get("kind") == "Job":
+                return kstatus.job_status(obj)
+            return kstatus.compute(obj)
+
+        self._until(resources, timeout, reader)
+
+    def watch_until_ready(self, resources: list[Resource], timeout: float) -> None:
+        """Hooks: Jobs must complete and Pods succeed; other kinds are ready at once."""
+
+        def reader(obj: dict[str, Any]) -> kstatus.Result:
+            kind = obj.get("kind")
+            if kind == "Job":
+                return kstatus.job_status(obj)
+            if kind == "Pod":
+                return kstatus.pod_status(obj)
+            return kstatus.CURRENT, "Resource is current"
+
+        self._until([r for r in resources if r.kind in ("Job", "Pod")], timeout, reader)
+
+    def wait_for_delete(self, resources: list[Resource], timeout: float) -> None:
+        """Wait until the resources are gone (no-op for hookOnly)."""
+        if self.strategy == HOOK_ONLY or not resources:
+            return
+        deadline = self.clock() + (timeout or DEFAULT_TIMEOUT)
+        delay = self.poll
+        pending = list(resources)
+        last: dict[int, kstatus.Result] = {}
+        while True:
+            still = []
+            for r in pending:
+                obj = self._get(r)
+                if obj is not None:
+                    still.append(r)
+                    last[id(r)] = kstatus.compute(obj)
+            pending = still
+            if not pending or self.clock() >= deadline:
+                break
+            time.sleep(min(delay, max(0.0, deadline - self.clock())))
+            delay = min(delay * 2, self.max_poll)
+        if pending:
+            errs = [f"resource {r.kind}/{r.namespace}/{r.name} still exists. status: "
+                    f"{last.get(id(r), ('Unknown', ''))[0]}, message: {last.get(id(r), ('', ''))[1]}"
+                    for r in sorted(pending, key=lambda x: x.name)]
+            raise WaitError("\n".join(errs + ["context deadline exceeded"]))
+
+    # --- polling -----------------------------------------------------------------------------
+
+    def _get(self, r: Resource) -> dict[str, Any] | None:
+        try:
+            return self.kube.get(r.rtype, r.namespace, r.name)
+        except ApiError as err:
+            if err.not_found:
+                return None
+            raise
+
+    def _until(self, resources: list[Resource], timeout: float,
+               reader: Callable[[dict[str, Any]], kstatus.Result]) -> None:
+        if not resources:
+            return
+        deadline = self.clock() + (timeout or DEFAULT_TIMEOUT)
+        delay = self.poll
+        results: dict[int, kstatus.Result] = {}
+        pending = list(resources)
+        while True:
+            still = []
+            for r in pending:
+                obj = self._get(r)
+                res = (kstatus.NOT_FOUND, "Resource not found") if obj is None else reader(obj)
+                results[id(r)] = res
+                if res[0] not in (kstatus.CURRENT, kstatus.FAILED):
+                    still.append(r)
+            pending = still
+            timed_out = self.clock() >= deadline
+            if not pending or timed_out:
+                break
+            time.sleep(min(delay, max(0.0, deadline - self.clock())))
+            delay = min(delay * 2, self.max_poll)
+        errs = []
+        for r in resources:
+            st, msg = results[id(r)]
+            if st != kstatus.CURRENT:
+                errs.append(f"resource {r.kind}/{r.namespace}/{r.name} not ready. status: {st}, message: {msg}")
+        if pending:
+            errs.append("context deadline exceeded")
+        if errs:
+            raise WaitError("\n".join(errs))

@@ -1,0 +1,65 @@
+"""Running a plugin's Wasm module with the capabilities the policy grants it.
+
+This is the glue between a plugin type (which builds the JSON message) and the ``extism/v1``
+runtime (which runs it): it asks `policy` what the plugin is given and imports the runtime, and
+with it wasmtime, only when a Wasm plugin is really called.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from pilothouse.errors import PluginError
+from pilothouse.plugin import policy
+from pilothouse.plugin.loader import Plugin
+
+
+def granted(plugin: Plugin) -> policy.Capabilities:
+    """The capabilities this plugin runs with."""
+    req = policy.requested(plugin.metadata.runtime_config, os.path.join(plugin.dir, "plugin.yaml"), plugin.dir)
+    return policy.grant(plugin.name, req)
+
+
+def call(plugin: Plugin, message: dict[str, Any], *, context_env: dict[str, str] | None = None,
+         inherit_stdin: bool = False, passthrough: bool = False, debug: bool = False) -> Any:
+    """Send ``message`` (JSON) to the plugin's entry function and decode its JSON answer.
+
+    Returns the `CallResult` with ``.json`` set to the decoded output.
+    """
+    from pilothouse.plugin.runtimes import extism
+
+    caps = granted(plugin)
+    env = policy.wasi_env(caps, plugin.type, context_env or {})
+    # Helm's only debugging aid for Wasm plugins: their stdout/stderr on the terminal
+    passthrough = passthrough or bool(os.environ.get("EXTISM_ENABLE_WASI_OUTPUT"))
+    entry = str(plugin.metadata.runtime_config.get("entryFuncName") or "helm_plugin_main")
+    data = json.dumps(message, ensure_ascii=False).encode()
+    result = extism.invoke(plugin.name, plugin.wasm_path, caps, plugin.type, data, entry=entry, env=env,
+                           inherit_stdin=inherit_stdin, passthrough=passthrough, debug=debug)
+    if debug and result.stderr:
+        import sys
+
+        sys.stderr.write(result.stderr.decode("utf-8", "replace"))
+    try:
+        decoded = json.loads(result.output) if result.output.strip() else None
+    except ValueError as err:
+        raise PluginError(f'plugin "{plugin.name}" returned output that is not JSON: {err}') from None
+    if decoded is None:
+        raise PluginError(f'plugin "{plugin.name}" returned no output (expected a JSON object)')
+    if not isinstance(decoded, dict):
+        raise PluginError(f'plugin "{plugin.name}" returned {type(decoded).__name__} JSON, expected an object')
+    result.json = decoded
+    return result
+
+
+def field(obj: dict[str, Any], name: str) -> Any:
+    """A JSON field matched case-insensitively, as Go's encoding/json matches struct fields."""
+    if name in obj:
+        return obj[name]
+    low = name.lower()
+    for k, v in obj.items():
+        if k.lower() == low:
+            return v
+    return None
