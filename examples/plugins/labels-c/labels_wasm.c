@@ -7,10 +7,21 @@
 void *memcpy(void *d, const void *s, size_t n) { char *a = d; const char *b = s; while (n--) *a++ = *b++; return d; }
 void *memset(void *d, int c, size_t n) { char *a = d; while (n--) *a++ = (char)c; return d; }
 
+/* A per-call arena at the end of memory: reset at the start of every call, grown only when a
+ * call needs more than any call before it, so a reused instance does not keep growing. */
+static size_t arena_base, arena_end, arena_top;
+
 static uint8_t *heap_alloc(size_t n) {
-  size_t pages = (n + 65535) / 65536;
-  long old = __builtin_wasm_memory_grow(0, pages);
-  return old < 0 ? 0 : (uint8_t *)(old * 65536);
+  n = (n + 15) & ~(size_t)15;
+  if (!arena_base) arena_base = arena_end = arena_top = __builtin_wasm_memory_size(0) * 65536;
+  if (arena_top + n > arena_end) {
+    size_t pages = (arena_top + n - arena_end + 65535) / 65536;
+    if (__builtin_wasm_memory_grow(0, pages) < 0) return 0;
+    arena_end += pages * 65536;
+  }
+  uint8_t *p = (uint8_t *)arena_top;
+  arena_top += n;
+  return p;
 }
 
 static int hexval(char c) {
@@ -62,6 +73,7 @@ static size_t json_quote(const char *s, size_t n, char *out) {
 }
 
 PILOT_EXPORT("helm_plugin_main") int helm_plugin_main(void) {
+  arena_top = arena_base;
   uint64_t n = extism_input_length();
   char *in = (char *)heap_alloc(n + 1);
   if (!in) { pilot_error("out of memory"); return 1; }
@@ -86,6 +98,7 @@ PILOT_EXPORT("helm_plugin_main") int helm_plugin_main(void) {
   char *edited = (char *)heap_alloc((size_t)yl + docs * (lc_strlen(lk) + lc_strlen(lv) + 20));
   size_t el = add_label(yaml, (size_t)yl, edited, lk, lv);
   char *json = (char *)heap_alloc(el * 6 + 32);
+  if (!yaml || !edited || !json) { pilot_error("out of memory"); return 1; }
   size_t o = 0;
   const char *head = "{\"manifests\":";
   for (size_t i = 0; head[i]; i++) json[o++] = head[i];

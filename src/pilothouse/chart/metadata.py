@@ -253,6 +253,16 @@ def load_metadata(data: bytes, into: Metadata | None = None, filename: str = "Ch
     return md
 
 
+def metadata_from_dict(doc: dict[Any, Any], into: Metadata | None = None) -> Metadata:
+    """Fill a Metadata from an already decoded map (an index.yaml entry, an OCI config blob)."""
+    md = into if into is not None else Metadata()
+    try:
+        _fill(md, doc, _METADATA_FIELDS, "Metadata")
+    except ChartError as err:
+        raise ChartError(f"error unmarshaling JSON: while decoding JSON: {err}") from None
+    return md
+
+
 def load_lock(data: bytes, filename: str = "Chart.lock") -> Lock:
     """Decode Chart.lock / requirements.lock."""
     lock = Lock()

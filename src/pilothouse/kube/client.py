@@ -335,7 +335,8 @@ class KubeClient:
             body["dryRun"] = ["All"]
         self.request("DELETE", self.path(rt, namespace, name), body=body)
 
-    def core(self, kind: str) -> ResourceType:
+    @staticmethod
+    def core(kind: str) -> ResourceType:
         """A core/v1 kind's mapping (Secret, ConfigMap, Namespace, Pod) without discovery."""
         plural = {"Secret": "secrets", "ConfigMap": "configmaps", "Namespace": "namespaces", "Pod": "pods",
                   "Event": "events"}[kind]

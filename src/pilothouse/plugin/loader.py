@@ -7,13 +7,16 @@ whole directory unusable, as in Helm.
 
 from __future__ import annotations
 
-import glob
+import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from pilothouse.errors import PluginError
 from pilothouse.plugin.metadata import Metadata, parse
+
+_INDEX_VERSION = 1
 
 
 @dataclass
@@ -40,15 +43,79 @@ class Plugin:
         return os.path.join(self.dir, "plugin.wasm")
 
 
+# Parsed plugin.yaml files, by path, valid while the file's size/mtime/inode are unchanged. The
+# on-disk copy lets a one-shot `pilot` process find its plugins without loading a YAML parser.
+_memo: dict[str, tuple[list[int], dict[str, Any] | str]] = {}
+_index: dict[str, Any] | None = None
+
+
+def _index_path() -> str:
+    from pilothouse.plugin.env import cache_home
+
+    return os.path.join(cache_home(), "pilothouse", "plugin-index.json")
+
+
+def _load_index() -> dict[str, Any]:
+    global _index
+    if _index is None:
+        try:
+            with open(_index_path(), encoding="utf-8") as fh:
+                _index = json.load(fh)
+            if not isinstance(_index, dict) or _index.get("version") != _INDEX_VERSION:
+                _index = {"version": _INDEX_VERSION}
+        except (OSError, ValueError):
+            _index = {"version": _INDEX_VERSION}
+    return _index
+
+
+def _save_index(index: dict[str, Any]) -> None:
+    path = _index_path()
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(index, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only a cache
+
+
+def read_metadata(path: str) -> Metadata:
+    """The metadata in a plugin.yaml, parsed once per version of the file."""
+    try:
+        st = os.stat(path)
+    except OSError as err:
+        raise PluginError(f"failed to read plugin metadata {path}: {err.strerror}") from None
+    key = [st.st_size, st.st_mtime_ns, st.st_ino]
+    hit = _memo.get(path)
+    if hit is None or hit[0] != key:
+        index = _load_index()
+        entry = index.get(path)
+        if isinstance(entry, dict) and entry.get("key") == key:
+            hit = (key, entry["md"])
+        else:
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+                result: dict[str, Any] | str = asdict(parse(data, path))
+            except PluginError as err:
+                result = str(err)
+            except OSError as err:
+                raise PluginError(f"failed to read plugin metadata {path}: {err.strerror}") from None
+            hit = (key, result)
+            index[path] = {"key": key, "md": result}
+            _save_index(index)
+        _memo[path] = hit
+    if isinstance(hit[1], str):
+        raise PluginError(hit[1])
+    # shared with the memo: metadata is treated as read-only everywhere
+    return Metadata(**hit[1])
+
+
 def load_dir(plugin_dir: str) -> Plugin:
     """Load the plugin in one directory; raises PluginError when it is broken."""
     path = os.path.join(plugin_dir, "plugin.yaml")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as err:
-        raise PluginError(f"failed to read plugin metadata {path}: {err.strerror}") from None
-    md = parse(data, path)
+    md = read_metadata(path)
     if md.runtime == "extism/v1" and not os.path.isfile(os.path.join(plugin_dir, "plugin.wasm")):
         raise PluginError(f"{path}: wasm module not found: {os.path.join(plugin_dir, 'plugin.wasm')}")
     return Plugin(md, plugin_dir)
@@ -62,8 +129,17 @@ def load_all(directory: str, *, warn: bool = True) -> list[Plugin]:
     """All plugins of one plugins directory; raises PluginError on a duplicate name."""
     found: list[Plugin] = []
     seen: dict[str, str] = {}
-    for yaml_path in sorted(glob.glob(os.path.join(glob.escape(directory), "*", "plugin.yaml"))):
-        pdir = os.path.dirname(yaml_path)
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    for entry in names:
+        pdir = os.path.join(directory, entry)
+        yaml_path = os.path.join(pdir, "plugin.yaml")
+        if entry.startswith(".") and not os.path.exists(yaml_path):
+            continue
+        if not os.path.isfile(yaml_path):
+            continue
         try:
             plugin = load_dir(pdir)
         except PluginError as err:

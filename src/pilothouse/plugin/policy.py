@@ -171,11 +171,20 @@ def config_path() -> str:
     return os.path.join(config_home(), "pilothouse", "plugins.yaml")
 
 
+_user_memo: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
 def load_user_config() -> dict[str, Any]:
-    """The user's policy file, or an empty one."""
+    """The user's policy file, or an empty one (read again only when the file changes)."""
     path = config_path()
-    if not os.path.exists(path):
+    try:
+        st = os.stat(path)
+    except OSError:
         return {}
+    key = (st.st_size, st.st_mtime_ns, st.st_ino)
+    hit = _user_memo.get(path)
+    if hit is not None and hit[0] == key:
+        return json.loads(json.dumps(hit[1]))
     import yaml
 
     try:
@@ -185,7 +194,8 @@ def load_user_config() -> dict[str, Any]:
         raise PluginError(f"cannot read plugin policy {path}: {err}") from None
     if not isinstance(doc, dict):
         raise PluginError(f"cannot read plugin policy {path}: not a mapping")
-    return doc
+    _user_memo[path] = (key, doc)
+    return json.loads(json.dumps(doc))
 
 
 def save_user_config(doc: dict[str, Any]) -> None:

@@ -15,11 +15,19 @@ from pilothouse.errors import PluginError
 from pilothouse.plugin import policy
 from pilothouse.plugin.loader import Plugin
 
+_grants: dict[tuple[Any, ...], policy.Capabilities] = {}
+
 
 def granted(plugin: Plugin) -> policy.Capabilities:
-    """The capabilities this plugin runs with."""
-    req = policy.requested(plugin.metadata.runtime_config, os.path.join(plugin.dir, "plugin.yaml"), plugin.dir)
-    return policy.grant(plugin.name, req)
+    """The capabilities this plugin runs with (worked out again when plugin.yaml or the policy change)."""
+    user = policy.load_user_config()
+    key = (plugin.name, plugin.dir, json.dumps(plugin.metadata.runtime_config, sort_keys=True),
+           json.dumps(user, sort_keys=True))
+    caps = _grants.get(key)
+    if caps is None:
+        req = policy.requested(plugin.metadata.runtime_config, os.path.join(plugin.dir, "plugin.yaml"), plugin.dir)
+        caps = _grants[key] = policy.grant(plugin.name, req, user)
+    return caps
 
 
 def call(plugin: Plugin, message: dict[str, Any], *, context_env: dict[str, str] | None = None,
@@ -35,7 +43,7 @@ def call(plugin: Plugin, message: dict[str, Any], *, context_env: dict[str, str]
     # Helm's only debugging aid for Wasm plugins: their stdout/stderr on the terminal
     passthrough = passthrough or bool(os.environ.get("EXTISM_ENABLE_WASI_OUTPUT"))
     entry = str(plugin.metadata.runtime_config.get("entryFuncName") or "helm_plugin_main")
-    data = json.dumps(message, ensure_ascii=False).encode()
+    data = json.dumps(message).encode()
     result = extism.invoke(plugin.name, plugin.wasm_path, caps, plugin.type, data, entry=entry, env=env,
                            inherit_stdin=inherit_stdin, passthrough=passthrough, debug=debug)
     if debug and result.stderr:

@@ -1,0 +1,195 @@
+"""`Configuration`: what every cluster action needs — release storage, the Kubernetes client, a logger.
+
+As Helm's `action.Configuration`. `Configuration.from_env` builds one the way `helm` does from
+``--kubeconfig``, ``--kube-context``, ``--namespace`` and ``HELM_DRIVER``; tests build one
+directly around a memory store.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from pilothouse.errors import PilothouseError, ReleaseError
+from pilothouse.release.model import Release
+from pilothouse.release.storage import Storage
+
+_VALID_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+INVALID_NAME = ("invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*"
+                "[a-z0-9])?)*$ and the length must not be longer than 53")
+ERR_PENDING = "another operation (install/upgrade/rollback) is in progress"
+
+
+def validate_release_name(name: str) -> None:
+    """Helm's ValidateReleaseName (raises `ReleaseError` with ``no name provided`` or the regex message)."""
+    if not name:
+        raise ReleaseError("no name provided")
+    if len(name) > 53 or not _VALID_NAME.match(name):
+        raise ReleaseError(INVALID_NAME)
+
+
+def parse_duration(text: str | float | int) -> float:
+    """A Go duration (``5m``, ``1h30m``, ``300s``, ``1.5s``) or a number of seconds → seconds."""
+    if isinstance(text, (int, float)):
+        return float(text)
+    s = text.strip()
+    if re.fullmatch(r"[0-9]+(\.[0-9]*)?", s):
+        return float(s)
+    units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+    total, pos = 0.0, 0
+    sign = -1.0 if s.startswith("-") else 1.0
+    s = s.lstrip("+-")
+    for m in re.finditer(r"([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)", s):
+        if m.start() != pos:
+            break
+        total += float(m.group(1)) * units[m.group(2)]
+        pos = m.end()
+    if pos != len(s) or not s:
+        raise PilothouseError(f'time: invalid duration "{text}"')
+    return sign * total
+
+
+@dataclass
+class Configuration:
+    """The shared state of actions (Helm's action.Configuration)."""
+
+    releases: Storage
+    kube_factory: Callable[[], Any] | None = None
+    namespace: str = "default"
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("pilothouse"))
+    capabilities: Any = None
+    hook_output: IO[str] = field(default_factory=lambda: sys.stdout)
+    _kube: Any = None
+
+    @property
+    def kube(self) -> Any:
+        """The Kubernetes client (created on first use)."""
+        if self._kube is None:
+            if self.kube_factory is None:
+                raise PilothouseError("kubernetes cluster unreachable: no cluster configured")
+            self._kube = self.kube_factory()
+        return self._kube
+
+    @kube.setter
+    def kube(self, value: Any) -> None:
+        self._kube = value
+
+    @classmethod
+    def from_env(cls, *, namespace: str | None = None, kubeconfig: str | None = None,
+                 kube_context: str | None = None, driver: str | None = None, all_namespaces: bool = False,
+                 kube_client: Any = None) -> Configuration:
+        """Storage and client the way `helm` sets them up (``HELM_DRIVER``, ``HELM_NAMESPACE``, kubeconfig)."""
+        from pilothouse.release.driver import new_driver
+
+        driver = driver if driver is not None else os.environ.get("HELM_DRIVER", "")
+        ns_flag = namespace or os.environ.get("HELM_NAMESPACE") or None
+        state: dict[str, Any] = {"client": kube_client}
+
+        def kube_factory() -> Any:
+            if state["client"] is None:
+                from pilothouse.kube.client import KubeClient
+
+                state["client"] = KubeClient.from_kubeconfig(kubeconfig, kube_context, ns_flag)
+            return state["client"]
+
+        if ns_flag is None and kube_client is None and driver != "memory":
+            try:
+                ns = kube_factory().namespace
+            except PilothouseError:
+                ns = "default"
+        else:
+            ns = ns_flag or (kube_client.namespace if kube_client is not None else "default")
+        store_ns = "" if all_namespaces else ns
+        if driver in ("secret", "secrets", "", "configmap", "configmaps"):
+            d = new_driver(driver, namespace=store_ns, kube=_Lazy(kube_factory))
+        else:
+            d = new_driver(driver, namespace=store_ns)
+        max_history = int(os.environ.get("HELM_MAX_HISTORY", "10") or 10)
+        cfg = cls(releases=Storage(d, max_history=max_history), kube_factory=kube_factory, namespace=ns)
+        return cfg
+
+    # --- helpers the actions share -------------------------------------------------------------
+
+    def get_capabilities(self) -> Any:
+        """Capabilities of the cluster (discovery), cached."""
+        if self.capabilities is None:
+            self.capabilities = self.kube.capabilities()
+        return self.capabilities
+
+    def record_release(self, rel: Release) -> None:
+        """Store a release update; a failure is logged, not raised (Helm's recordRelease)."""
+        try:
+            self.releases.update(rel)
+        except PilothouseError as err:
+            self.log.debug("warning: Failed to update release %s: %s", rel.name, err)
+
+    def waiter(self, strategy: str) -> Any:
+        from pilothouse.kube.wait import Waiter
+
+        return Waiter(self.kube, strategy)
+
+    def release_content(self, name: str, version: int = 0) -> Release:
+        """A revision of a release (the latest when ``version`` is 0)."""
+        validate_release_name(name)
+        if version <= 0:
+            return self.releases.last(name)
+        return self.releases.get(name, version)
+
+
+class _Lazy:
+    """A stand-in for the Kubernetes client that creates it on first attribute access."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+
+    def core(self, kind: str) -> Any:
+        from pilothouse.kube.client import KubeClient
+
+        return KubeClient.core(kind)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._factory(), name)
+
+
+def post_renderer_func(name: str | None, args: list[str] | None = None) -> Callable[[str], str] | None:
+    """A ``--post-renderer`` (plugin name or executable) as the callable rendering takes."""
+    if not name:
+        return None
+    argv = list(args or [])
+
+    def run(manifests: str) -> str:
+        from pilothouse.plugin.postrender import run_postrenderer
+
+        return run_postrenderer(name, argv, manifests)
+
+    return run
+
+
+def lookup_func(kube: Any) -> Callable[..., Any]:
+    """The template function `lookup` backed by the cluster (Helm's NewLookupFunction)."""
+    from pilothouse.gotemplate.gotypes import FuncError, gofunc
+    from pilothouse.kube.errors import ApiError
+
+    @gofunc("string", "string", "string", "string")
+    def lookup(api_version: str, kind: str, namespace: str, name: str) -> dict:
+        try:
+            rt = kube.resource_type(api_version, kind)
+        except PilothouseError as err:
+            raise FuncError(f"unable to get apiresource from unstructured: {api_version}, Kind={kind}: {err}") from None
+        ns = namespace if rt.namespaced else ""
+        try:
+            if name:
+                return kube.get(rt, ns, name)
+            items = kube.list(rt, ns)
+            return {"apiVersion": api_version, "kind": kind + "List", "metadata": {}, "items": items}
+        except ApiError as err:
+            if err.not_found:
+                return {}
+            raise FuncError(str(err)) from None
+
+    return lookup

@@ -1,0 +1,303 @@
+"""`pilot install`: render a chart, record the release, create its objects, run its hooks.
+
+Helm 4.2's Install step by step: name check, CRDs, render, ownership checks, namespace,
+the ``pending-install`` record, pre-install hooks, server-side apply, wait, post-install hooks,
+``deployed``. A failure marks the release ``failed``; with ``rollback_on_failure`` (``--atomic``)
+the release is uninstalled again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pilothouse.action.config import Configuration, lookup_func, validate_release_name
+from pilothouse.errors import KubeError, PilothouseError, ReleaseError
+from pilothouse.release import timeutil
+from pilothouse.release.chartrecord import chart_record
+from pilothouse.release.driver.base import contains_system_labels, system_labels_error
+from pilothouse.release.model import (
+    APPLY_CSA,
+    APPLY_SSA,
+    DEPLOYED,
+    FAILED,
+    PENDING_INSTALL,
+    SUPERSEDED,
+    UNINSTALLED,
+    UNKNOWN,
+    Info,
+    Release,
+    sort_by_revision,
+)
+
+DRY_RUN_NONE, DRY_RUN_CLIENT, DRY_RUN_SERVER = "none", "client", "server"
+
+
+def is_dry_run(strategy: str) -> bool:
+    return strategy in (DRY_RUN_CLIENT, DRY_RUN_SERVER)
+
+
+def interacts_with_server(strategy: str) -> bool:
+    return strategy in (DRY_RUN_NONE, DRY_RUN_SERVER)
+
+
+@dataclass
+class Install:
+    """`helm install` as an object: the fields are its flags, `run` installs."""
+
+    cfg: Configuration
+    release_name: str = ""
+    namespace: str = ""
+    dry_run: str = DRY_RUN_NONE
+    create_namespace: bool = False
+    wait: str = "hookOnly"
+    wait_for_jobs: bool = False
+    timeout: float = 300.0
+    rollback_on_failure: bool = False
+    replace: bool = False
+    disable_hooks: bool = False
+    skip_crds: bool = False
+    server_side: bool = True
+    force_conflicts: bool = False
+    force_replace: bool = False
+    take_ownership: bool = False
+    description: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    sub_notes: bool = False
+    skip_schema_validation: bool = False
+    enable_dns: bool = False
+    hide_secret: bool = False
+    include_crds: bool = False
+    is_upgrade: bool = False
+    kube_version: str | None = None
+    api_versions: list[str] = field(default_factory=list)
+    post_renderer: Callable[[str], str] | None = None
+
+    def run(self, chart: Any, values: Mapping[str, Any] | None = None) -> Release:
+        """Install ``chart`` (a loaded chart) with user values; returns the release record."""
+        from pilothouse.action.render import check_dependencies, check_installable
+
+        cfg = self.cfg
+        ns = self.namespace or cfg.namespace
+        vals = dict(values or {})
+        check_installable(chart)
+        if chart.metadata.dependencies:
+            check_dependencies(chart)
+        if interacts_with_server(self.dry_run):
+            cfg.kube.is_reachable()
+        if not is_dry_run(self.dry_run) and self.hide_secret:
+            raise ReleaseError("hiding Kubernetes secrets requires a dry-run mode")
+        self._available_name()
+        if self.force_replace and self.server_side:
+            raise PilothouseError("invalid operation: cannot use server-side apply and force replace together")
+        if interacts_with_server(self.dry_run) and not self.skip_crds and chart.crd_objects():
+            if is_dry_run(self.dry_run):
+                cfg.log.warning("This chart or one of its subcharts contains CRDs. Rendering may fail or contain "
+                                "inaccuracies.")
+            else:
+                self._install_crds(chart)
+        if not interacts_with_server(self.dry_run):
+            from pilothouse.engine.context import Capabilities
+            from pilothouse.release.driver.memory import Memory
+            from pilothouse.release.storage import Storage
+
+            caps = Capabilities(self.kube_version, self.api_versions)
+            mem = Memory()
+            mem.set_namespace(ns)
+            store = Storage(mem)
+        else:
+            caps = cfg.get_capabilities()
+            store = cfg.releases
+        if self.wait == "hookOnly" and self.rollback_on_failure:
+            self.wait = "watcher"
+        rel = self._render(chart, vals, ns, caps)
+        rel.set_status(PENDING_INSTALL, "Initial install underway")
+        if not interacts_with_server(self.dry_run):
+            rel.info.description = "Dry run complete"
+            return rel
+        try:
+            resources = cfg.kube.build(rel.manifest, namespace=ns)
+        except PilothouseError as err:
+            raise KubeError(f"unable to build kubernetes objects from release manifest: {err}") from None
+        from pilothouse.kube import ownership
+
+        ownership.set_metadata(resources, rel.name, ns)
+        to_adopt: list[Any] = []
+        if resources and not (self.is_upgrade and is_dry_run(self.dry_run)):
+            try:
+                if self.take_ownership:
+                    to_adopt = ownership.require_adoption(cfg.kube, resources)
+                else:
+                    to_adopt = ownership.existing_resource_conflict(cfg.kube, resources, rel.name, ns)
+            except PilothouseError as err:
+                raise KubeError(f"unable to continue with install: {err}") from None
+        if is_dry_run(self.dry_run):
+            rel.info.description = "Dry run complete"
+            return rel
+        if self.create_namespace:
+            self._create_namespace(ns)
+        if self.replace:
+            self._replace_release(rel, store)
+        store.create(rel)
+        try:
+            self._perform(rel, to_adopt, resources)
+        except PilothouseError as err:
+            return self._fail(rel, err)
+        return rel
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def _available_name(self) -> None:
+        name = self.release_name
+        try:
+            validate_release_name(name)
+        except ReleaseError as err:
+            raise ReleaseError(f'release name check failed: release name "{name}": {err}') from None
+        if is_dry_run(self.dry_run):
+            return
+        from pilothouse.release.driver.base import ReleaseNotFoundError
+
+        try:
+            hist = self.cfg.releases.history(name)
+        except ReleaseNotFoundError:
+            return
+        if not hist:
+            return
+        last = sort_by_revision(hist, reverse=True)[0]
+        if self.replace and last.info.status in (UNINSTALLED, FAILED):
+            return
+        raise ReleaseError("release name check failed: cannot reuse a name that is still in use")
+
+    def _install_crds(self, chart: Any) -> None:
+        from pilothouse.kube.errors import ApiError
+        from pilothouse.kube.wait import WATCHER, Waiter
+
+        kube = self.cfg.kube
+        created = []
+        for crd in chart.crd_objects():
+            data = crd.file.data.decode("utf-8", "replace") if isinstance(crd.file.data, bytes) else crd.file.data
+            if not data.strip():
+                raise ReleaseError(f"failed to install CRD {crd.name}: file is empty")
+            try:
+                resources = kube.build(data)
+            except PilothouseError as err:
+                raise ReleaseError(f"failed to install CRD {crd.name}: {err}") from None
+            if not resources:
+                raise ReleaseError(f"failed to install CRD {crd.name}: resources are empty")
+            for r in resources:
+                try:
+                    kube.create(r.rtype, r.namespace, r.obj)
+                    created.append(r)
+                except ApiError as err:
+                    if not err.already_exists:
+                        raise ReleaseError(f"failed to install CRD {crd.name}: {err}") from None
+        if created:
+            Waiter(kube, WATCHER).wait(created, 60.0)
+            kube.invalidate()
+            self.cfg.capabilities = None
+
+    def _render(self, chart: Any, vals: dict[str, Any], ns: str, caps: Any) -> Release:
+        from pilothouse.action.render import RenderFailed, prepare_render, render_resources
+        from pilothouse.engine.render import Engine
+
+        is_upgrade = self.is_upgrade and is_dry_run(self.dry_run)
+        top = prepare_render(chart, vals, name=self.release_name, namespace=ns, revision=1, is_upgrade=is_upgrade,
+                             capabilities=caps, skip_schema_validation=self.skip_schema_validation)
+        if contains_system_labels(self.labels):
+            raise system_labels_error()
+        now = timeutil.now()
+        rel = Release(name=self.release_name, namespace=ns, version=1, chart=chart_record(chart), config=vals,
+                      info=Info(first_deployed=now, last_deployed=now, status=UNKNOWN), labels=dict(self.labels),
+                      apply_method=APPLY_SSA if self.server_side else APPLY_CSA)
+        lookup = lookup_func(self.cfg.kube) if interacts_with_server(self.dry_run) else None
+        try:
+            rendered = render_resources(chart, top, include_crds=self.include_crds, sub_notes=self.sub_notes,
+                                        hide_secret=self.hide_secret, post_render=self.post_renderer,
+                                        engine=Engine(enable_dns=self.enable_dns, lookup=lookup))
+        except RenderFailed as err:
+            raise PilothouseError(f"{err}") from None
+        rel.hooks = rendered.hooks
+        rel.manifest = rendered.manifest
+        rel.info.notes = rendered.notes
+        return rel
+
+    def _create_namespace(self, ns: str) -> None:
+        from pilothouse.kube.errors import ApiError
+
+        kube = self.cfg.kube
+        body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"name": ns}}}
+        try:
+            if self.server_side:
+                kube.apply(kube.core("Namespace"), "", body)
+            else:
+                kube.create(kube.core("Namespace"), "", body)
+        except ApiError as err:
+            if not err.already_exists:
+                raise
+
+    def _replace_release(self, rel: Release, store: Any) -> None:
+        from pilothouse.release.driver.base import ReleaseNotFoundError
+
+        try:
+            hist = store.history(rel.name)
+        except ReleaseNotFoundError:
+            return
+        if not hist:
+            return
+        last = sort_by_revision(hist, reverse=True)[0]
+        rel.version = last.version + 1
+        if last.info.status == FAILED:
+            return
+        last.set_status(SUPERSEDED, "superseded by new release")
+        self.cfg.record_release(last)
+
+    def _perform(self, rel: Release, to_adopt: list[Any], resources: list[Any]) -> None:
+        from pilothouse.action.hooks import exec_hook
+        from pilothouse.kube import ops
+
+        cfg = self.cfg
+        if not self.disable_hooks:
+            try:
+                exec_hook(cfg, rel, "pre-install", wait_strategy=self.wait, timeout=self.timeout,
+                          server_side=self.server_side)
+            except PilothouseError as err:
+                raise ReleaseError(f"failed pre-install: {err}") from None
+        if resources and not to_adopt:
+            ops.create(cfg.kube, resources, server_side=self.server_side, force_conflicts=self.force_conflicts)
+        elif resources:
+            ops.update(cfg.kube, to_adopt, resources, server_side=self.server_side,
+                       force_conflicts=self.force_conflicts, force_replace=self.force_replace,
+                       three_way_unstructured=self.take_ownership and not self.server_side, upgrade_csa_manager=True)
+        waiter = cfg.waiter(self.wait)
+        if self.wait_for_jobs:
+            waiter.wait_with_jobs(resources, self.timeout)
+        else:
+            waiter.wait(resources, self.timeout)
+        if not self.disable_hooks:
+            try:
+                exec_hook(cfg, rel, "post-install", wait_strategy=self.wait, timeout=self.timeout,
+                          server_side=self.server_side)
+            except PilothouseError as err:
+                raise ReleaseError(f"failed post-install: {err}") from None
+        rel.set_status(DEPLOYED, self.description or "Install complete")
+        cfg.record_release(rel)
+
+    def _fail(self, rel: Release, err: PilothouseError) -> Release:
+        rel.set_status(FAILED, f'Release "{self.release_name}" failed: {err}')
+        if self.rollback_on_failure:
+            from pilothouse.action.uninstall import Uninstall
+
+            un = Uninstall(self.cfg, disable_hooks=self.disable_hooks, keep_history=False, timeout=self.timeout,
+                           wait=self.wait)
+            try:
+                un.run(self.release_name)
+            except PilothouseError as uerr:
+                raise ReleaseError("an error occurred while uninstalling the release. original install error: "
+                                   f"{err}: {uerr}") from None
+            raise ReleaseError(f"release {self.release_name} failed, and has been uninstalled due to "
+                               f"rollback-on-failure being set: {err}") from None
+        self.cfg.record_release(rel)
+        failure = ReleaseError(str(err))
+        failure.release = rel  # type: ignore[attr-defined]
+        raise failure from None

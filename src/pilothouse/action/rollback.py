@@ -1,0 +1,133 @@
+"""`pilot rollback`: a new revision that copies an older one (Helm 4.2's Rollback).
+
+Nothing is re-rendered: chart, values, manifest, hooks and notes come from the target revision.
+A pending last revision does not block a rollback, which is how an interrupted upgrade is repaired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+from pilothouse.action.config import Configuration, validate_release_name
+from pilothouse.action.upgrade import server_side_value
+from pilothouse.errors import KubeError, PilothouseError, ReleaseError
+from pilothouse.release import timeutil
+from pilothouse.release.driver.base import NoDeployedReleasesError
+from pilothouse.release.model import APPLY_CSA, APPLY_SSA, DEPLOYED, FAILED, PENDING_ROLLBACK, SUPERSEDED, Info, Release
+
+
+@dataclass
+class Rollback:
+    """`helm rollback` as an object: the fields are its flags, `run` rolls back."""
+
+    cfg: Configuration
+    version: int = 0
+    dry_run: str = "none"
+    wait: str = "hookOnly"
+    wait_for_jobs: bool = False
+    timeout: float = 300.0
+    disable_hooks: bool = False
+    server_side: str = "auto"
+    force_conflicts: bool = False
+    force_replace: bool = False
+    cleanup_on_fail: bool = False
+    max_history: int = 0
+
+    def run(self, name: str) -> Release:
+        """Roll ``name`` back to ``version`` (0: the previous revision); returns the new revision."""
+        cfg = self.cfg
+        cfg.kube.is_reachable()
+        cfg.releases.max_history = self.max_history
+        current, target, ssa = self._prepare(name)
+        dry = self.dry_run in ("client", "server")
+        if not dry:
+            cfg.releases.create(target)
+        self._perform(current, target, ssa)
+        if not dry:
+            cfg.releases.update(target)
+        return target
+
+    def _prepare(self, name: str) -> tuple[Release, Release, bool]:
+        cfg = self.cfg
+        try:
+            validate_release_name(name)
+        except ReleaseError:
+            raise ReleaseError(f"prepareRollback: Release name is invalid: {name}") from None
+        if self.version < 0:
+            raise ReleaseError("invalid release revision")
+        current = cfg.releases.last(name)
+        previous_version = self.version or current.version - 1
+        history = cfg.releases.history(name)
+        if not any(r.version == previous_version for r in history):
+            raise ReleaseError(f"release has no {previous_version} version")
+        previous = cfg.releases.get(name, previous_version)
+        ssa = server_side_value(self.server_side, previous.apply_method)
+        target = Release(
+            name=name, namespace=current.namespace, version=current.version + 1, chart=previous.chart,
+            config=previous.config,
+            info=Info(first_deployed=current.info.first_deployed, last_deployed=timeutil.now(),
+                      status=PENDING_ROLLBACK, notes=previous.info.notes,
+                      description=f"Rollback to {previous_version}"),
+            labels=dict(previous.labels), manifest=previous.manifest, hooks=previous.hooks,
+            apply_method=APPLY_SSA if ssa else APPLY_CSA)
+        return current, target, ssa
+
+    def _perform(self, current: Release, target: Release, ssa: bool) -> None:
+        from pilothouse.action.hooks import exec_hook
+        from pilothouse.kube import ops, ownership
+
+        if self.dry_run in ("client", "server"):
+            return
+        cfg = self.cfg
+        kube = cfg.kube
+        try:
+            cur = kube.build(current.manifest, namespace=current.namespace)
+        except PilothouseError as err:
+            raise KubeError(f"unable to build kubernetes objects from current release manifest: {err}") from None
+        try:
+            tgt = kube.build(target.manifest, namespace=target.namespace)
+        except PilothouseError as err:
+            raise KubeError(f"unable to build kubernetes objects from new release manifest: {err}") from None
+        if not self.disable_hooks:
+            exec_hook(cfg, target, "pre-rollback", wait_strategy=self.wait, timeout=self.timeout, server_side=ssa)
+        ownership.set_metadata(tgt, target.name, target.namespace)
+        try:
+            ops.update(kube, cur, tgt, server_side=ssa, force_conflicts=self.force_conflicts,
+                       force_replace=self.force_replace, upgrade_csa_manager=True)
+        except PilothouseError as err:
+            msg = f'Rollback "{target.name}" failed: {err}'
+            current.info.status = SUPERSEDED
+            target.set_status(FAILED, msg)
+            cfg.record_release(current)
+            cfg.record_release(target)
+            created = err.result.created if isinstance(err, ops.UpdateError) else []
+            if self.cleanup_on_fail and created:
+                _, errs = ops.delete(kube, created, "Background")
+                if errs:
+                    raise ReleaseError("an error occurred while cleaning up resources. original rollback error: "
+                                       f"unable to cleanup resources: {', '.join(errs)}") from None
+            raise
+        waiter = cfg.waiter(self.wait)
+        try:
+            if self.wait_for_jobs:
+                waiter.wait_with_jobs(tgt, self.timeout)
+            else:
+                waiter.wait(tgt, self.timeout)
+        except PilothouseError as err:
+            target.set_status(FAILED, f'Release "{target.name}" failed: {err}')
+            cfg.record_release(current)
+            cfg.record_release(target)
+            raise ReleaseError(f"release {target.name} failed: {err}") from None
+        if not self.disable_hooks:
+            exec_hook(cfg, target, "post-rollback", wait_strategy=self.wait, timeout=self.timeout, server_side=ssa)
+        try:
+            deployed = cfg.releases.deployed_all(current.name)
+        except NoDeployedReleasesError:
+            deployed = []
+        for rel in deployed:
+            rel.info.status = SUPERSEDED
+            cfg.record_release(rel)
+        target.info.status = DEPLOYED
+
+
