@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from pilothouse.action.config import Configuration, validate_release_name
 from pilothouse.action.upgrade import server_side_value
 from pilothouse.errors import KubeError, PilothouseError, ReleaseError

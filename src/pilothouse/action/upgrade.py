@@ -103,8 +103,13 @@ class Upgrade:
     # --- preparing ------------------------------------------------------------------------------
 
     def _prepare(self, name: str, chart: Any, vals: dict[str, Any]) -> tuple[Release, Release, bool]:
-        from pilothouse.action.render import RenderFailed, check_dependencies, check_installable, prepare_render
-        from pilothouse.action.render import render_resources
+        from pilothouse.action.render import (
+            RenderFailed,
+            check_dependencies,
+            check_installable,
+            prepare_render,
+            render_resources,
+        )
         from pilothouse.engine.render import Engine
 
         cfg = self.cfg

@@ -90,15 +90,40 @@ def build_parser(name: str) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     module = importlib.import_module(f"pilothouse.cli.{COMMANDS[name][0]}")
     module.register(sub)
+    for child in _all_subparsers(parser):
+        add_global_flags(child, suppress=True)
     return parser
 
 
-def add_global_flags(parser: argparse.ArgumentParser) -> None:
-    """Flags Helm accepts on every command."""
-    parser.add_argument("--debug", action="store_true", help="enable verbose output")
-    parser.add_argument("-n", "--namespace", default=None, help="namespace scope for this request")
-    parser.add_argument("--kube-context", default=None, help="name of the kubeconfig context to use")
-    parser.add_argument("--kubeconfig", default=None, help="path to the kubeconfig file")
+def _all_subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found.append(child)
+                found.extend(_all_subparsers(child))
+    return found
+
+
+def add_global_flags(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """Flags Helm accepts on every command, before or after the command name.
+
+    On subcommands they default to SUPPRESS so that a value given before the command name is
+    not overwritten by the subcommand's default.
+    """
+    existing = {opt for action in parser._actions for opt in action.option_strings}
+
+    def add(*flags: str, **kw: object) -> None:
+        if existing.intersection(flags):
+            return
+        if suppress:
+            kw["default"] = argparse.SUPPRESS
+        parser.add_argument(*flags, **kw)  # type: ignore[arg-type]
+
+    add("--debug", action="store_true", help="enable verbose output")
+    add("-n", "--namespace", default=None, help="namespace scope for this request")
+    add("--kube-context", default=None, help="name of the kubeconfig context to use")
+    add("--kubeconfig", default=None, help="path to the kubeconfig file")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 _EXPORTS = {"KubeClient": "client", "ClusterConfig": "config", "load_config": "config", "ApiError": "errors",
             "Resource": "resources", "ResourceType": "resources"}
 
-__all__ = sorted(_EXPORTS)
+__all__ = ["ApiError", "ClusterConfig", "KubeClient", "Resource", "ResourceType", "load_config"]
 
 
 def __getattr__(name: str) -> Any:

@@ -25,7 +25,7 @@ _EXPORTS = {
     "new_driver": "driver",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = ["Info", "Release", "Storage", "decode_release", "encode_release", "make_key", "new_driver"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,1 @@
+{{- define "showcase.name" -}}{{ .Release.Name }}-{{ .Chart.Name }}{{- end -}}
