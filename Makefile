@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup system demo test lint bench clean
 
 $(BIN)/pilot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,13 @@ $(BIN)/pilot: pyproject.toml
 
 setup: $(BIN)/pilot
 
-demo: setup
+demo: setup system
 	./scripts/demo.sh
 
-test: setup
+system:
+	./scripts/setup-system.sh
+
+test: setup system
 	./scripts/test.sh
 
 lint: setup
