@@ -57,8 +57,26 @@ def median_ms(fn, n: int) -> float:
     return statistics.median(times)
 
 
+CHART_TEMPLATE = """{{- range $i := until 530 }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm-{{ $i }}
+  labels:
+    app: demo
+data:
+  key: value-{{ $i }}
+  other: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+{{- end }}
+"""
+
+# The plugin alone in a one-shot process: it imports first what every `pilot template` run has
+# already loaded (so that only the plugin's own cost is counted), then post-renders a file.
 ONE_SHOT = """
 import sys
+import dataclasses, hashlib, json, re, shutil, typing, yaml
+import pilothouse.cli.main
 data = open(sys.argv[1]).read()
 if sys.argv[2] != "-":
     from pilothouse.plugin.postrender import run_postrenderer
@@ -66,22 +84,20 @@ if sys.argv[2] != "-":
 sys.stdout.write(str(len(data)))
 """
 
+# The first call of a Go plugin in a new `pilot` process: everything from finding the plugin to
+# its answer (runtime loading, compiled-module loading, Go runtime start, the call), on a
+# one-document manifest so that start-up, not the transform, is measured.
 FIRST_CALL = """
 import sys, time
-data = open(sys.argv[1]).read()
-from pilothouse.plugin.postrender import run_postrenderer
+import dataclasses, hashlib, json, re, shutil, typing, yaml
+import pilothouse.cli.main
+data = "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\ndata:\\n  k: v\\n"
 t = time.perf_counter()
-run_postrenderer("golabels", ["team=x"], data)
+from pilothouse.plugin.postrender import run_postrenderer
+out = run_postrenderer("golabels", ["team=x"], data)
 print((time.perf_counter() - t) * 1000)
+assert "team: x" in out
 """
-
-
-def process_ms(args: list[str], env: dict[str, str], n: int) -> float:
-    def run() -> None:
-        subprocess.run(args, env=env, check=True, capture_output=True)
-
-    run()
-    return median_ms(run, n)
 
 
 def main() -> int:
@@ -96,6 +112,8 @@ def main() -> int:
     env = dict(os.environ, HELM_DATA_HOME=str(tmp / "data"), HELM_CONFIG_HOME=str(tmp / "config"),
                HELM_CACHE_HOME=str(tmp / "cache"), HELM_PLUGINS=str(tmp / "plugins"),
                PILOTHOUSE_WASM_CACHE=str(tmp / "wasmcache"))
+    # child processes may write .pyc files, as an installed Pilothouse has them
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ.update(env)
     plugins = tmp / "plugins"
     for name, yaml_text, files in [
@@ -124,11 +142,31 @@ def main() -> int:
     warm_wasm = median_ms(lambda: run_postrenderer("wlabels", [], text), n)
     warm_sub = median_ms(lambda: run_postrenderer("slabels", [], text), n)
 
-    n2 = 7 if quick else 25
-    base = process_ms([PY, "-c", ONE_SHOT, str(mfile), "-"], env, n2)
-    with_wasm = process_ms([PY, "-c", ONE_SHOT, str(mfile), "wlabels"], env, n2)
-    with_sub = process_ms([PY, "-c", ONE_SHOT, str(mfile), "slabels"], env, n2)
-    over_wasm, over_sub = with_wasm - base, with_sub - base
+    n2 = 9 if quick else 41
+    chart = tmp / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: big\nversion: 0.1.0\n")
+    (chart / "templates" / "configmaps.yaml").write_text(CHART_TEMPLATE)
+    pilot = str(Path(PY).parent / "pilot")
+    template = [pilot, "template", "demo", str(chart)]
+    harnesses = {"plugin alone": [[PY, "-c", ONE_SHOT, str(mfile), p] for p in ("-", "wlabels", "slabels")]}
+    probe = subprocess.run(template + ["--post-renderer", "wlabels"], env=env, capture_output=True, text=True)
+    if probe.returncode == 0 and "managed-by: pilothouse" in probe.stdout:
+        harnesses[f"pilot template, {len(probe.stdout) // 1000} KB"] = [
+            template, template + ["--post-renderer", "wlabels"], template + ["--post-renderer", "slabels"]]
+    one_shot = {}
+    for how, cmds in harnesses.items():
+        # interleave the three so that load changes on the machine hit them alike
+        samples: list[list[float]] = [[], [], []]
+        for c in cmds:
+            subprocess.run(c, env=env, check=True, capture_output=True)
+        for _ in range(n2):
+            for i, c in enumerate(cmds):
+                t = time.perf_counter()
+                subprocess.run(c, env=env, check=True, capture_output=True)
+                samples[i].append((time.perf_counter() - t) * 1000)
+        base, with_wasm, with_sub = (statistics.median(x) for x in samples)
+        one_shot[how] = (base, with_wasm - base, with_sub - base)
 
     src = tmp / "src" / "golabels"
     src.mkdir(parents=True)
@@ -141,19 +179,19 @@ def main() -> int:
                                    text=True).stdout) for _ in range(3 if quick else 7)]
     first = statistics.median(firsts)
 
-    rows = [
-        ("warm call, 100 KB: wasm / subprocess", f"{warm_wasm:.3f} ms / {warm_sub:.3f} ms",
-         warm_wasm / warm_sub, 0.1),
-        ("one-shot overhead: wasm / subprocess", f"{over_wasm:.1f} ms / {over_sub:.1f} ms (base {base:.1f} ms)",
-         over_wasm / over_sub if over_sub > 0 else float("inf"), 0.6),
-        ("first call of 4 MB Go plugin after install", f"{first:.1f} ms ({go_wasm.stat().st_size // 1024} KB)",
-         first / 10.0, 1.0),
-    ]
+    rows = [("warm call, 100 KB: wasm / subprocess", f"{warm_wasm:.3f} ms / {warm_sub:.3f} ms",
+             warm_wasm / warm_sub, 0.1)]
+    for how, (base, over_wasm, over_sub) in one_shot.items():
+        rows.append((f"one-shot overhead ({how})", f"{over_wasm:.1f} ms / {over_sub:.1f} ms (base {base:.1f} ms)",
+                     over_wasm / over_sub if over_sub > 0 else float("inf"), 0.6))
+    rows.append(("first call of 4 MB Go plugin after install", f"{first:.1f} ms ({go_wasm.stat().st_size // 1024} KB)",
+                 first / 10.0, 1.0))
     print(f"{'measure':<46} {'values':<44} {'ratio':>7}  goal")
     for name, vals, ratio, goal in rows:
         mark = "ok" if ratio <= goal else "MISSED"
         print(f"{name:<46} {vals:<44} {ratio:7.3f}  <= {goal} {mark}")
-    print(json.dumps({"warm_ratio": warm_wasm / warm_sub, "oneshot_ratio": rows[1][2], "first_call_ms": first}))
+    print(json.dumps({"warm_ratio": warm_wasm / warm_sub, "oneshot_ratios": {k: r[2] for k, r in zip(one_shot, rows[1:])},
+                      "first_call_ms": first}))
     return 0
 
 

@@ -23,6 +23,9 @@ from fakekube.store import Store
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in separate writes: with Nagle on, each small answer waits for the
+    # client's delayed ACK (~40 ms per request on keep-alive connections)
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name

@@ -26,6 +26,13 @@ from pilothouse.errors import (
 __all__ = [
     "__version__",
     "render",
+    "install",
+    "upgrade",
+    "rollback",
+    "uninstall",
+    "list_releases",
+    "history",
+    "status",
     "PilothouseError",
     "ChartError",
     "ValuesError",
@@ -62,3 +69,91 @@ def render(
 
     return _render(chart, values_files=values_files, values=values, name=name, namespace=namespace,
                    revision=revision, is_upgrade=is_upgrade, kube_version=kube_version, api_versions=api_versions)
+
+
+def _configuration(config: Any, namespace: str | None, kubeconfig: str | None, kube_context: str | None,
+                   driver: str | None) -> Any:
+    if config is not None:
+        return config
+    from pilothouse.action.config import Configuration
+
+    return Configuration.from_env(namespace=namespace, kubeconfig=kubeconfig, kube_context=kube_context, driver=driver)
+
+
+def _chart(chart: Any) -> Any:
+    if isinstance(chart, (str, os.PathLike)):
+        from pilothouse.chart import load
+
+        return load(os.fspath(chart))
+    return chart
+
+
+def install(chart: str | os.PathLike[str] | Any, name: str, *, values: Mapping[str, Any] | None = None,
+            namespace: str | None = None, kubeconfig: str | None = None, kube_context: str | None = None,
+            driver: str | None = None, config: Any = None, **options: Any) -> Any:
+    """Install ``chart`` as release ``name`` (`pilot install`); options are `action.install.Install` fields.
+
+    Returns the stored `Release`. ``config`` (an `action.config.Configuration`) overrides the
+    kubeconfig/driver arguments.
+    """
+    from pilothouse.action.install import Install
+
+    cfg = _configuration(config, namespace, kubeconfig, kube_context, driver)
+    return Install(cfg, release_name=name, namespace=cfg.namespace, **options).run(_chart(chart), dict(values or {}))
+
+
+def upgrade(name: str, chart: str | os.PathLike[str] | Any, *, values: Mapping[str, Any] | None = None,
+            namespace: str | None = None, kubeconfig: str | None = None, kube_context: str | None = None,
+            driver: str | None = None, config: Any = None, **options: Any) -> Any:
+    """Upgrade release ``name`` to ``chart`` (`pilot upgrade`); options are `action.upgrade.Upgrade` fields."""
+    from pilothouse.action.upgrade import Upgrade
+
+    cfg = _configuration(config, namespace, kubeconfig, kube_context, driver)
+    return Upgrade(cfg, namespace=cfg.namespace, **options).run(name, _chart(chart), dict(values or {}))
+
+
+def rollback(name: str, revision: int = 0, *, namespace: str | None = None, kubeconfig: str | None = None,
+             kube_context: str | None = None, driver: str | None = None, config: Any = None, **options: Any) -> Any:
+    """Roll release ``name`` back to ``revision`` (0: the previous one), as `pilot rollback`."""
+    from pilothouse.action.rollback import Rollback
+
+    cfg = _configuration(config, namespace, kubeconfig, kube_context, driver)
+    return Rollback(cfg, version=revision, **options).run(name)
+
+
+def uninstall(name: str, *, namespace: str | None = None, kubeconfig: str | None = None,
+              kube_context: str | None = None, driver: str | None = None, config: Any = None,
+              **options: Any) -> Any:
+    """Uninstall release ``name`` (`pilot uninstall`); options are `action.uninstall.Uninstall` fields."""
+    from pilothouse.action.uninstall import Uninstall
+
+    cfg = _configuration(config, namespace, kubeconfig, kube_context, driver)
+    return Uninstall(cfg, **options).run(name)
+
+
+def list_releases(*, namespace: str | None = None, kubeconfig: str | None = None, kube_context: str | None = None,
+                  driver: str | None = None, config: Any = None, **options: Any) -> list[Any]:
+    """The releases `pilot list` shows; options are `action.list.List` fields."""
+    from pilothouse.action.config import Configuration
+    from pilothouse.action.list import List
+
+    if config is None:
+        config = Configuration.from_env(namespace=namespace, kubeconfig=kubeconfig, kube_context=kube_context,
+                                        driver=driver, all_namespaces=bool(options.get("all_namespaces")))
+    return List(config, **options).run()
+
+
+def history(name: str, *, namespace: str | None = None, kubeconfig: str | None = None,
+            kube_context: str | None = None, driver: str | None = None, config: Any = None) -> list[Any]:
+    """Every stored revision of release ``name``, newest first."""
+    from pilothouse.action.history import History
+
+    return History(_configuration(config, namespace, kubeconfig, kube_context, driver)).run(name)
+
+
+def status(name: str, revision: int = 0, *, namespace: str | None = None, kubeconfig: str | None = None,
+           kube_context: str | None = None, driver: str | None = None, config: Any = None) -> Any:
+    """One revision of release ``name`` (the latest when ``revision`` is 0)."""
+    from pilothouse.action.status import Status
+
+    return Status(_configuration(config, namespace, kubeconfig, kube_context, driver), version=revision).run(name)

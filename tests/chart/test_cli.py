@@ -62,9 +62,10 @@ def test_dependency_list_table(capsys, tmp_path) -> None:
     )
 
 
-def test_dependency_update_is_not_implemented(capsys) -> None:
-    code, _, err = run(capsys, "dependency", "update", ".")
-    assert code == 1 and "not implemented yet" in err
+def test_dependency_update_without_dependencies_is_silent(capsys, tmp_path) -> None:
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: nodeps\nversion: 0.1.0\n")
+    code, out, err = run(capsys, "dependency", "update", str(tmp_path))
+    assert (code, out, err) == (0, "", "")
 
 
 @corpus

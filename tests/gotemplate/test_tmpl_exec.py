@@ -33,7 +33,7 @@ def test_exec(name: str, text: str, want: str, value: object, ok: bool) -> None:
 @pytest.mark.parametrize(("expr", "truth", "ok"), CMP_TESTS, ids=_ids(CMP_TESTS))
 def test_comparison(expr: str, truth: str, ok: bool) -> None:
     ts = TemplateSet()
-    ts.parse("empty", "{{if %s}}true{{else}}false{{end}}" % expr)
+    ts.parse("empty", "{{if " + expr + "}}true{{else}}false{{end}}")
     if ok:
         assert ts.execute("empty", data("cmp")) == truth
     else:

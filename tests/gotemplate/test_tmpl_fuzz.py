@@ -11,16 +11,88 @@ from pilothouse.gotemplate.gotypes import FuncError, gofunc
 
 # Pieces that hit every lexer and parser path, joined at random.
 TOKENS = [
-    "{{", "}}", "{{- ", " -}}", "{{/*", "*/}}", " ", "\n", "\t", ".", ".a", ".b.c", "$", "$x", "$y", ":=", "=",
-    "|", "(", ")", ",", '"s"', "`raw`", "'c'", "1", "-2", "3.5", "0x1F", "1e3", "2i", "1+2i", "true", "false",
-    "nil", "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue", '"t"',
-    "and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge",
-    "html", "js", "urlquery", "call", "f", "g", "x", "#", "@", "\\", "é", "{", "}", "-", "+",
+    "{{",
+    "}}",
+    "{{- ",
+    " -}}",
+    "{{/*",
+    "*/}}",
+    " ",
+    "\n",
+    "\t",
+    ".",
+    ".a",
+    ".b.c",
+    "$",
+    "$x",
+    "$y",
+    ":=",
+    "=",
+    "|",
+    "(",
+    ")",
+    ",",
+    '"s"',
+    "`raw`",
+    "'c'",
+    "1",
+    "-2",
+    "3.5",
+    "0x1F",
+    "1e3",
+    "2i",
+    "1+2i",
+    "true",
+    "false",
+    "nil",
+    "if",
+    "else",
+    "end",
+    "range",
+    "with",
+    "define",
+    "template",
+    "block",
+    "break",
+    "continue",
+    '"t"',
+    "and",
+    "or",
+    "not",
+    "len",
+    "index",
+    "slice",
+    "print",
+    "printf",
+    "println",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "html",
+    "js",
+    "urlquery",
+    "call",
+    "f",
+    "g",
+    "x",
+    "#",
+    "@",
+    "\\",
+    "é",
+    "{",
+    "}",
+    "-",
+    "+",
 ]
 
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False) | st.text(max_size=4),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c", "x"]), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c", "x"]), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -60,8 +132,12 @@ def test_parse_arbitrary_text(text: str) -> None:
 
 
 # Templates that parse more often: actions built from a small grammar.
-OPERAND = st.sampled_from([".", ".a", ".b", ".a.b", "$", "$.a", "1", "0", "-1", "2.5", '"s"', "true", "nil", "(len .)", "(f .a)"])
-FUNC = st.sampled_from(["f", "g", "len", "index", "slice", "print", "printf", "eq", "lt", "and", "or", "not", "html", "js", "call"])
+OPERAND = st.sampled_from(
+    [".", ".a", ".b", ".a.b", "$", "$.a", "1", "0", "-1", "2.5", '"s"', "true", "nil", "(len .)", "(f .a)"]
+)
+FUNC = st.sampled_from(
+    ["f", "g", "len", "index", "slice", "print", "printf", "eq", "lt", "and", "or", "not", "html", "js", "call"]
+)
 COMMAND = st.one_of(OPERAND, st.builds(lambda fn, args: " ".join([fn, *args]), FUNC, st.lists(OPERAND, max_size=3)))
 PIPE = st.builds(lambda cmds: " | ".join(cmds), st.lists(COMMAND, min_size=1, max_size=3))
 
@@ -78,7 +154,12 @@ def _wrap(kind: str, pipe: str, body: str) -> str:
     return "{{" + kind + " " + pipe + "}}" + body + "{{else}}-{{end}}"
 
 
-PIECE = st.builds(_wrap, st.sampled_from(["action", "decl", "range", "template", "if", "with"]), PIPE, st.sampled_from(["", "{{.}}", "{{break}}", "x"]))
+PIECE = st.builds(
+    _wrap,
+    st.sampled_from(["action", "decl", "range", "template", "if", "with"]),
+    PIPE,
+    st.sampled_from(["", "{{.}}", "{{break}}", "x"]),
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -59,7 +59,9 @@ def test_lex(name: str, text: str, want: list) -> None:
     assert [(NAMES[i.typ], i.val) for i in _lex(text)] == want
 
 
-@pytest.mark.parametrize(("name", "left", "right", "text", "want"), LEX_DELIM_TESTS, ids=[t[0] for t in LEX_DELIM_TESTS])
+@pytest.mark.parametrize(
+    ("name", "left", "right", "text", "want"), LEX_DELIM_TESTS, ids=[t[0] for t in LEX_DELIM_TESTS]
+)
 def test_lex_delims(name: str, left: str, right: str, text: str, want: list) -> None:
     assert [(NAMES[i.typ], i.val) for i in _lex(text, left, right)] == want
 

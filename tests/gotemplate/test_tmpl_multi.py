@@ -301,8 +301,16 @@ def _do_panic() -> str:
 
 PANICS = [
     ("{{doPanic}}", None, 'template: t:1:2: executing "t" at <doPanic>: error calling doPanic: custom panic string'),
-    ("{{call doPanic}}", None, 'template: t:1:7: executing "t" at <doPanic>: error calling doPanic: custom panic string'),
-    ("{{call .PanicFunc}}", "tVal", 'template: t:1:2: executing "t" at <call .PanicFunc>: error calling call: test panic'),
+    (
+        "{{call doPanic}}",
+        None,
+        'template: t:1:7: executing "t" at <doPanic>: error calling doPanic: custom panic string',
+    ),
+    (
+        "{{call .PanicFunc}}",
+        "tVal",
+        'template: t:1:2: executing "t" at <call .PanicFunc>: error calling call: test panic',
+    ),
 ]
 
 
@@ -320,7 +328,11 @@ FUNCTION_CHECKS = [
     ("{{call}}", "tVal", "wrong number of args for call: want at least 1 got 0"),
     ("{{call .True}}", "tVal", "error calling call: non-function .True of type bool"),
     ("{{call .BinaryFunc 1}}", "tVal", "error calling call: wrong number of args for .BinaryFunc: got 1 want 2"),
-    ("{{call .VariadicFuncInt}}", "tVal", "error calling call: wrong number of args for .VariadicFuncInt: got 0 want at least 1"),
+    (
+        "{{call .VariadicFuncInt}}",
+        "tVal",
+        "error calling call: wrong number of args for .VariadicFuncInt: got 0 want at least 1",
+    ),
     ('{{call (len "test")}}', None, 'error calling call: non-function len "test" of type int'),
 ]
 

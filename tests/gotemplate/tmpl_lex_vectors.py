@@ -1,6 +1,6 @@
 """Go's lexer tests (src/text/template/parse/lex_test.go) as data: (name, input, [(type, text)])."""
 
-RAW = "`abc\\n\\t\\\" `"
+RAW = '`abc\\n\\t\\" `'
 RAW_NL = "`now is{{\n}}the time`"
 L, R, SP, EOF = ("left delim", "{{"), ("right delim", "}}"), ("space", " "), ("EOF", "")
 
@@ -83,12 +83,38 @@ LEX_TESTS = [
     (
         "dots",
         "{{.x . .2 .x.y.z}}",
-        [L, ("field", ".x"), SP, (".", "."), SP, ("number", ".2"), SP, ("field", ".x"), ("field", ".y"), ("field", ".z"), R, EOF],
+        [
+            L,
+            ("field", ".x"),
+            SP,
+            (".", "."),
+            SP,
+            ("number", ".2"),
+            SP,
+            ("field", ".x"),
+            ("field", ".y"),
+            ("field", ".z"),
+            R,
+            EOF,
+        ],
     ),
     (
         "keywords",
         "{{range if else end with}}",
-        [L, ("range", "range"), SP, ("if", "if"), SP, ("else", "else"), SP, ("end", "end"), SP, ("with", "with"), R, EOF],
+        [
+            L,
+            ("range", "range"),
+            SP,
+            ("if", "if"),
+            SP,
+            ("else", "else"),
+            SP,
+            ("end", "end"),
+            SP,
+            ("with", "with"),
+            R,
+            EOF,
+        ],
     ),
     (
         "variables",
@@ -147,9 +173,26 @@ LEX_TESTS = [
     (
         "2 declarations",
         "{{$v , $w := 3}}",
-        [L, ("variable", "$v"), SP, ("char", ","), SP, ("variable", "$w"), SP, (":=", ":="), SP, ("number", "3"), R, EOF],
+        [
+            L,
+            ("variable", "$v"),
+            SP,
+            ("char", ","),
+            SP,
+            ("variable", "$w"),
+            SP,
+            (":=", ":="),
+            SP,
+            ("number", "3"),
+            R,
+            EOF,
+        ],
     ),
-    ("field of parenthesized expression", "{{(.X).Y}}", [L, ("(", "("), ("field", ".X"), (")", ")"), ("field", ".Y"), R, EOF]),
+    (
+        "field of parenthesized expression",
+        "{{(.X).Y}}",
+        [L, ("(", "("), ("field", ".X"), (")", ")"), ("field", ".Y"), R, EOF],
+    ),
     (
         "trimming spaces before and after",
         "hello- {{- 3 -}} -world",
@@ -186,12 +229,35 @@ LEX_DELIM_TESTS = [
         "$$",
         "@@",
         "$$,@%{{}}@@",
-        [("left delim", "$$"), ("char", ","), ("char", "@"), ("char", "%"), ("char", "{"), ("char", "{"), ("char", "}"), ("char", "}"), ("right delim", "@@"), EOF],
+        [
+            ("left delim", "$$"),
+            ("char", ","),
+            ("char", "@"),
+            ("char", "%"),
+            ("char", "{"),
+            ("char", "{"),
+            ("char", "}"),
+            ("char", "}"),
+            ("right delim", "@@"),
+            EOF,
+        ],
     ),
     ("empty action", "$$", "@@", "$$@@", [("left delim", "$$"), ("right delim", "@@"), EOF]),
     ("for", "$$", "@@", "$$for@@", [("left delim", "$$"), ("identifier", "for"), ("right delim", "@@"), EOF]),
-    ("quote", "$$", "@@", '$$"abc \\n\\t\\" "@@', [("left delim", "$$"), ("string", '"abc \\n\\t\\" "'), ("right delim", "@@"), EOF]),
-    ("raw quote", "$$", "@@", "$$" + RAW + "@@", [("left delim", "$$"), ("raw string", RAW), ("right delim", "@@"), EOF]),
+    (
+        "quote",
+        "$$",
+        "@@",
+        '$$"abc \\n\\t\\" "@@',
+        [("left delim", "$$"), ("string", '"abc \\n\\t\\" "'), ("right delim", "@@"), EOF],
+    ),
+    (
+        "raw quote",
+        "$$",
+        "@@",
+        "$$" + RAW + "@@",
+        [("left delim", "$$"), ("raw string", RAW), ("right delim", "@@"), EOF],
+    ),
     (
         "right delimiter with alphanumeric start",
         "{{hub",
@@ -204,7 +270,15 @@ LEX_DELIM_TESTS = [
         "{{- ",
         " -}}",
         "{{- .x -}} {{- - .x - -}}",
-        [("left delim", "{{- "), ("field", ".x"), ("right delim", " -}}"), ("left delim", "{{- "), ("field", ".x"), ("right delim", " -}}"), EOF],
+        [
+            ("left delim", "{{- "),
+            ("field", ".x"),
+            ("right delim", " -}}"),
+            ("left delim", "{{- "),
+            ("field", ".x"),
+            ("right delim", " -}}"),
+            EOF,
+        ],
     ),
 ]
 

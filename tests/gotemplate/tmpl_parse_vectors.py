@@ -143,7 +143,12 @@ PARSE_TESTS = [
     ("newline in pipeline", '{{\n"x"\n|\nprintf\n}}', True, '{{"x" | printf}}'),
     ("newline in comment", "{{/*\nhello\n*/}}", True, ""),
     ("newline in comment trimmed", "{{-\n/*\nhello\n*/\n-}}", True, ""),
-    ("spaces around continue", "{{range .SI}}{{.}}{{ continue }}{{end}}", True, "{{range .SI}}{{.}}{{continue}}{{end}}"),
+    (
+        "spaces around continue",
+        "{{range .SI}}{{.}}{{ continue }}{{end}}",
+        True,
+        "{{range .SI}}{{.}}{{continue}}{{end}}",
+    ),
     ("spaces around break", "{{range .SI}}{{.}}{{ break }}{{end}}", True, "{{range .SI}}{{.}}{{break}}{{end}}"),
     # Errors.
     ("unclosed action", "hello{{range", False, ""),

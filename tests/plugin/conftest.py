@@ -47,7 +47,11 @@ def _cached(name: str, key: str, build) -> Path:  # noqa: ANN001 - build(out_pat
 
 
 def _run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
-    res = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    try:
+        res = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise RuntimeError(f"toolchain not installed: {cmd[0]} (Debian packages: scripts/debian-packages.txt; "
+                           "PyPI: the `test` extra)") from None
     if res.returncode != 0:
         raise RuntimeError(f"build failed: {' '.join(cmd)}\n{res.stdout}\n{res.stderr}")
 

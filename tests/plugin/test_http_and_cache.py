@@ -72,7 +72,7 @@ def test_compiled_module_is_cached_by_content(helm_home, c_labels_wasm, tmp_path
 
     sha = extism.precompile(str(c_labels_wasm))
     arts = list((tmp_path / "cache").glob(f"{sha}-*.cwasm"))
-    assert len(arts) == 1 and extism.ENGINE_TAG in arts[0].name
+    assert len(arts) == 1 and extism.engine_tag() in arts[0].name
     assert cache.file_sha256(str(c_labels_wasm)) == sha
 
 

@@ -208,3 +208,47 @@ def test_wasm_install_shows_capabilities_and_asks(tmp_path, helm_home, pilot, c_
     assert "Granted:" in inspect and "/charts (read-only)" in inspect.split("Granted:")[1]
     # precompiled at install: the compiled module is in the cache
     assert list(Path(os.environ["PILOTHOUSE_WASM_CACHE"]).glob("*.cwasm"))
+
+
+def test_install_from_an_http_url_with_its_signature(tmp_path, helm_home, pilot, gpg_keys):
+    import functools
+    import threading
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    pub, sec, _ = gpg_keys
+    src = _src(tmp_path, name="webplug", version="3.1.4")
+    served = tmp_path / "www"
+    res = pilot("plugin", "package", str(src), "-d", str(served), "--key", "signer@example.com", "--keyring", str(sec))
+    assert res.returncode == 0, res.stderr
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    srv = HTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(served)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/webplug-3.1.4.tgz"
+        res = pilot("plugin", "install", url, "--keyring", str(pub))
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.splitlines()[-1] == "Installed plugin: webplug"
+        assert "Plugin Hash Verified: sha256:" in res.stdout
+        assert pilot("webplug", "hi").stdout == "hello from webplug hi\n"
+        assert "signed" in pilot("plugin", "list").stdout
+    finally:
+        srv.shutdown()
+
+
+def test_update_pulls_a_git_install(tmp_path, helm_home, pilot):
+    repo = _src(tmp_path, name="upd", version="1.0.0")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@e", "-c", "init.defaultBranch=main"]
+    subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
+    subprocess.run(git + ["add", "."], cwd=repo, check=True)
+    subprocess.run(git + ["commit", "-qm", "v1"], cwd=repo, check=True)
+    assert pilot("plugin", "install", f"file://{repo}", "--verify=false").returncode == 0
+    (repo / "plugin.yaml").write_text(CLI_YAML.format(name="upd", version="1.0.1"))
+    subprocess.run(git + ["commit", "-qam", "v1.0.1"], cwd=repo, check=True)
+    res = pilot("plugin", "update", "upd")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "Updated plugin: upd"
+    assert "1.0.1" in pilot("plugin", "list").stdout

@@ -154,8 +154,10 @@ def test_huge_output_is_refused(helm_home, hostile_wat_wasm, hostile_files_wasm,
     d = tmp_path / "d"
     d.mkdir()
     p = _files_plugin(helm_home, hostile_files_wasm, "stdout_flood", d, d, extra="maxOutputBytes: 100000\n")
+    # stdout is captured (and capped) when it is shown, with --debug; otherwise it is discarded
     with pytest.raises(PluginError, match="wrote more than the limit of 100000 bytes"):
-        wasm.call(p, {})
+        wasm.call(p, {}, debug=True)
+    assert wasm.call(p, {}).json == {"result": "done", "detail": ""}
     _still_works(helm_home, hostile_wat_wasm)
 
 

@@ -76,6 +76,15 @@ def test_logs_are_shown_at_the_right_level(helm_home, go_greeter_wasm, capsys):
     assert 'level=DEBUG plugin=greeter msg="debug from go"' in capsys.readouterr().err
 
 
+def test_structured_log_host_function_needs_its_capability(helm_home, go_greeter_wasm, capsys):
+    p = _greeter(helm_home, go_greeter_wasm, "entryFuncName: structured\nhostFunctions: [log]\n")
+    wasm.call(p, {})
+    assert 'level=WARN plugin=greeter msg="disk almost full" free=3 volume=data' in capsys.readouterr().err
+    p = _greeter(helm_home, go_greeter_wasm, "entryFuncName: structured\n", name="nolog")
+    with pytest.raises(PluginError, match='plugin "nolog" may not call host function "log"'):
+        wasm.call(p, {})
+
+
 def test_wasi_env_has_helm_context_but_no_credentials(helm_home, go_greeter_wasm):
     p = load_dir(str(helm_home.add_wasm("envy", go_greeter_wasm, ptype="cli/v1", runtime_config="entryFuncName: env\n")))
     out = wasm.call(p, {"extraArgs": []}, context_env={"HELM_NAMESPACE": "kube-system", "HELM_KUBETOKEN": "tok",
@@ -176,3 +185,14 @@ def test_copying_a_plugin_keeps_working(helm_home, go_greeter_wasm, tmp_path):
     shutil.copytree(p.dir, copy)
     assert wasm.call(load_dir(str(copy)), {"Name": "c"}).json == {"Greeting": "Hello, c! (1)"}
     assert json.loads(json.dumps({"ok": 1}))
+
+
+def test_pilot_template_with_a_wasm_post_renderer(helm_home, go_labels_wasm, pilot):
+    example = Path(__file__).resolve().parents[2] / "examples" / "plugins" / "labels-postrenderer" / "plugin.yaml"
+    helm_home.add("labels", example.read_text(), {"plugin.wasm": go_labels_wasm})
+    chart = Path(__file__).resolve().parents[2] / "examples" / "charts" / "hello"
+    plain = pilot("template", "demo", str(chart))
+    res = pilot("template", "demo", str(chart), "--post-renderer", "labels", "--post-renderer-args", "team=web")
+    assert res.returncode == 0, res.stderr
+    assert "team: web" in res.stdout and "team: web" not in plain.stdout
+    assert res.stdout.count("kind:") == plain.stdout.count("kind:")

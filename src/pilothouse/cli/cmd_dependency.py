@@ -1,4 +1,4 @@
-"""`pilot dependency list CHART` (``update`` and ``build`` are not implemented yet)."""
+"""`pilot dependency list|update|build CHART`."""
 
 from __future__ import annotations
 
@@ -24,13 +24,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         c.add_argument("--skip-refresh", action="store_true")
         c.add_argument("--verify", action="store_true")
         c.add_argument("--keyring", default="")
-        c.set_defaults(func=run_not_implemented, dep_name=name)
+        c.add_argument("--plain-http", action="store_true", help="use insecure HTTP connections for the chart download")
+        c.set_defaults(func=run_update_build, dep_name=name)
 
 
-def run_not_implemented(args: argparse.Namespace) -> int:
-    from pilothouse.errors import PilothouseError
+def run_update_build(args: argparse.Namespace) -> int:
+    from pilothouse.action.dependency import Manager
+    from pilothouse.action.verify import default_keyring
 
-    raise PilothouseError(f"dependency {args.dep_name} is not implemented yet")
+    m = Manager(chart_path=args.chart, verify=args.verify, keyring=args.keyring or default_keyring(),
+                skip_update=args.skip_refresh, plain_http=args.plain_http)
+    if args.dep_name == "update":
+        m.update()
+    else:
+        m.build()
+    return 0
 
 
 def _status(chart_path: str, dep: object, parent: object) -> str:

@@ -79,9 +79,18 @@ class TemplateSet:
         replace an existing definition, as Go's ``Execute`` on that result does.
         """
         funcs = self.funcs
-        key = (name, text, left or "{{", right or "}}", "break" in funcs, "continue" in funcs)
+        key = (
+            name,
+            text,
+            left or "{{",
+            right or "}}",
+            "break" in funcs,
+            "continue" in funcs,
+            funcs.get("and") is BUILTINS["and"],
+            funcs.get("or") is BUILTINS["or"],
+        )
         parsed = _CACHE.get(key)
-        if parsed is None or not parsed.used_funcs <= funcs.keys():
+        if parsed is None or not all(f in funcs for f in parsed.used_funcs):
             parsed = self._parse_new(name, text, left, right)
             if len(_CACHE) >= _CACHE_MAX:
                 _CACHE.clear()
@@ -100,7 +109,9 @@ class TemplateSet:
 
         funcs = self.funcs
         trees = parse(name, text, left, right, has_function=funcs.__contains__)
-        compiled = compile_trees(trees)
+        compiled = compile_trees(
+            trees, {"and": funcs.get("and") is BUILTINS["and"], "or": funcs.get("or") is BUILTINS["or"]}
+        )
         used: set[str] = set()
         for tree in trees.values():
             used |= tree.used_funcs

@@ -203,7 +203,9 @@ def _eval_args(args: tuple[Any, ...]) -> str:
         return "<no value>" if args[0] is None else printable(args[0])
     # A nil operand is an invalid value to printableValue, which prints "<no value>"; pointers
     # to structs are printed as the struct.
-    return sprint(*("<no value>" if a is None else _Printed(printable(a)) if isinstance(a, GoObject) else a for a in args))
+    return sprint(
+        *("<no value>" if a is None else _Printed(printable(a)) if isinstance(a, GoObject) else a for a in args)
+    )
 
 
 class _Printed(GoObject):

@@ -78,7 +78,8 @@ class _Func:
 class TemplateCompiler:
     """Generates one Python module for all the trees of one parse."""
 
-    def __init__(self) -> None:
+    def __init__(self, builtin_and_or: dict[str, bool] | None = None) -> None:
+        self.builtin_and_or = builtin_and_or or {}
         self.consts: dict[str, Any] = {}
         self._const_ids: dict[int, str] = {}
         self.funcs: list[_Func] = []
@@ -107,10 +108,13 @@ class TemplateCompiler:
         """Compile every tree; returns {template name: function(ctx, dot, out)}."""
         names: dict[str, str] = {}
         chunks: list[str] = []
+        self.extra: list[_Func] = []
         for tname, tree in trees.items():
             fname = self.uid("_t")
             names[tname] = fname
             chunks.append(self._compile_tree(fname, tree))
+        for f in self.extra:
+            chunks.append(f"def {f.name}({f.params}):\n" + "\n".join(f.lines) + "\n")
         source = "\n".join(chunks)
         ns: dict[str, Any] = {"rt": rt, "NOVALUE": rt.NOVALUE, "MISSING": rt.MISSING, "__builtins__": __builtins__}
         ns.update(self.consts)
@@ -224,7 +228,8 @@ class TemplateCompiler:
         v = self.pipeline(n.pipe, inner, dot, doti)
         ndecl = len(n.pipe.decl)
         it = self.newtmp()
-        self.emit(f"{it} = rt.range_over({v}, {ndecl}, {self.const(n)})")
+        # Go reports a bad range operand at the last node its pipeline evaluated.
+        self.emit(f"{it} = rt.range_over({v}, {ndecl}, {self.const(last_node(n.pipe))})")
         self.emit(f"if {it} is not None:")
         self.indent += 1
         di = self.newlocal()
@@ -265,36 +270,46 @@ class TemplateCompiler:
             self.indent -= 1
 
     def body(self, lst: ListNode, scope: _Scope, dot: str, doti: str) -> None:
-        """A nested list; past Python's nesting limits it goes into a closure."""
+        """A nested list; past Python's nesting limits it goes into a function of its own.
+
+        That function is module-level (so indentation starts afresh); the template variables
+        visible here travel to it, and back, in a dict, and a {{break}}/{{continue}} of an
+        enclosing range comes back as its return value.
+        """
         if self.indent < _MAX_INDENT and self.loops < _MAX_LOOPS:
             self.list(lst, scope, dot, doti)
             return
-        outer = self.cur
+        visible: list[str] = []
+        for _, local, iface in scope.vars:
+            for name in (local, iface):
+                if name not in ("True", "False") and name not in visible:
+                    visible.append(name)
+        outer, saved = self.cur, (self.indent, self.loops)
         fname = self.uid("_b")
-        f = _Func(fname, f"{dot}, {doti}")
-        saved = (self.indent, self.loops)
-        self.cur = f
-        self.indent = 1
-        self.loops = 0
-        self.list(lst, scope, dot, doti)
+        pd, pdi = self.uid("bd"), self.uid("bi")
+        f = _Func(fname, f"ctx, out, V, {pd}, {pdi}")
+        self.extra.append(f)
+        self.cur, self.indent, self.loops = f, 1, 0
+        self.emit("w = out.append")
+        for name in visible:
+            self.emit(f"{name} = V.get({name!r})")
+        self.emit("try:")
+        self.indent += 1
+        self.list(lst, _Scope(list(scope.vars)), pd, pdi)
         self.emit("return 0")
+        self.indent -= 1
+        self.emit("finally:")
+        self.indent += 1
+        self.emit("; ".join(f"V[{n!r}] = {n}" for n in visible) or "pass")
         self.cur = outer
         self.indent, self.loops = saved
-        header = "    " * self.indent + f"def {fname}({dot}, {doti}):"
-        lines = [header]
-        nl = sorted(f.nonlocals)
-        if nl:
-            lines.append("    " * (self.indent + 1) + "nonlocal " + ", ".join(nl))
-        lines.extend("    " * self.indent + line for line in f.lines)
-        outer.lines.extend(lines)
-        # variables the closure assigns that live outside it must be declared nonlocal there
-        # and, transitively, in any closure between
-        outer.nonlocals |= {v for v in f.nonlocals if v not in outer.assigned}
-        r = self.newtmp()
-        self.emit(f"{r} = {fname}({dot}, {doti})")
-        if self.loop_stack and self.loop_stack[-1] is not None:
-            loop_fn = self.loop_stack[-1]
-            if loop_fn is self.cur:
+        vd, r = self.newtmp(), self.newtmp()
+        self.emit(f"{vd} = {{{', '.join(f'{n!r}: {n}' for n in visible)}}}")
+        self.emit(f"{r} = {fname}(ctx, out, {vd}, {dot}, {doti})")
+        for name in visible:
+            self.emit(f"{name} = {vd}[{name!r}]")
+        if self.loop_stack:
+            if self.loop_stack[-1] is self.cur:
                 self.emit(f"if {r} == {_BRK_BREAK}: break")
                 self.emit(f"if {r} == {_BRK_CONTINUE}: continue")
             else:
@@ -343,7 +358,7 @@ class TemplateCompiler:
         t = self.newtmp()
         if isinstance(first, FieldNode):
             self.field_command(t, cmd, first, dot, doti, tuple(first.ident), scope, dot, doti, final)
-            return t, True
+            return t, False
         if isinstance(first, ChainNode):
             if isinstance(first.node, NilNode):
                 self.emit(f"rt.explicit_nil_chain({self.const(first)})")
@@ -351,10 +366,10 @@ class TemplateCompiler:
                 return t, False
             recv = self.arg(first.node, scope, dot, doti)
             self.field_command(t, cmd, first, recv, "False", tuple(first.field), scope, dot, doti, final)
-            return t, True
+            return t, False
         if isinstance(first, IdentifierNode):
             self.call(t, cmd, first, scope, dot, doti, final)
-            return t, True
+            return t, False
         if isinstance(first, PipeNode):
             self.not_a_function(cmd, final)
             v = self.pipeline(first, _Scope(scope.vars), dot, doti)
@@ -367,7 +382,7 @@ class TemplateCompiler:
                 self.emit(f"{t} = {local}")
                 return t, True
             self.field_command(t, cmd, first, local, iface, tuple(first.ident[1:]), scope, dot, doti, final)
-            return t, True
+            return t, False
         self.not_a_function(cmd, final)
         if isinstance(first, BoolNode):
             self.emit(f"{t} = {first.true!r}")
@@ -381,7 +396,9 @@ class TemplateCompiler:
         elif isinstance(first, StringNode):
             self.emit(f"{t} = {first.text!r}")
         else:  # pragma: no cover
-            self.emit(f"{t} = rt.fail_at({('can' + chr(39) + 't evaluate command ' + first.string())!r}, {self.const(first)})")
+            self.emit(
+                f"{t} = rt.fail_at({('can' + chr(39) + 't evaluate command ' + first.string())!r}, {self.const(first)})"
+            )
         return t, False
 
     def not_a_function(self, cmd: CommandNode, final: str) -> None:
@@ -424,35 +441,33 @@ class TemplateCompiler:
     ) -> None:
         k = self.const(node)
         if len(cmd.args) == 1 and final == "MISSING":
-            self.emit(f"{t} = rt.chain(ctx, {recv}, {names!r}, {k}, {iface})")
+            self.emit(f"{t} = rt.chain_pipe(ctx, {recv}, {self.const(names)}, {k}, {iface})")
             return
         vals = [self.arg(a, scope, dot, doti) for a in cmd.args[1:]]
         argnodes = self.const(tuple(cmd.args[1:]))
-        self.emit(f"{t} = rt.chain_call(ctx, {recv}, {names!r}, {k}, {iface}, ({''.join(x + ', ' for x in vals)}), {argnodes}, {final})")
+        self.emit(
+            f"{t} = rt.chain_call(ctx, {recv}, {self.const(names)}, {k}, {iface}, ({''.join(x + ', ' for x in vals)}), {argnodes}, {final})"
+        )
+        self.emit(f"if {t} is None: {t} = NOVALUE")
 
-    def call(self, t: str, cmd: CommandNode, ident: IdentifierNode, scope: _Scope, dot: str, doti: str, final: str) -> None:
+    def call(
+        self, t: str, cmd: CommandNode, ident: IdentifierNode, scope: _Scope, dot: str, doti: str, final: str
+    ) -> None:
         name = ident.ident
         args = cmd.args[1:]
-        kc, ki = self.const(cmd), self.const(ident)
-        argnodes = self.const(tuple(args))
-        if name in ("and", "or"):
-            self.emit(f"if rt.is_builtin(ctx, {name!r}):")
-            self.indent += 1
-            self.short_circuit(t, name, args, scope, dot, doti, final, ki)
-            self.indent -= 1
-            self.emit("else:")
-            self.indent += 1
-        risky = any(not isinstance(a, (DotNode, NilNode, NumberNode, StringNode, BoolNode)) and not (
-            isinstance(a, VariableNode) and len(a.ident) == 1) for a in args)
-        if risky:
-            # Go checks the function and its arity before evaluating arguments.
-            self.emit(f"rt.precheck(ctx, {name!r}, {len(args)}, {final} is not MISSING, {ki})")
+        if name in ("and", "or") and self.builtin_and_or.get(name, True):
+            # The builtin and/or evaluate their operands only as far as needed.
+            self.short_circuit(t, name, args, scope, dot, doti, final, self.const(ident))
+            self.emit(f"if {t} is None: {t} = NOVALUE")
+            return
+        site = self.const(rt.CallSite(name, tuple(args), cmd, ident))
         vals = [self.arg(a, scope, dot, doti) for a in args]
-        self.emit(f"{t} = rt.callf(ctx, {name!r}, ({''.join(x + ', ' for x in vals)}), {argnodes}, {kc}, {ki}, {final})")
-        if name in ("and", "or"):
-            self.indent -= 1
+        tail = "" if final == "MISSING" else f", {final}"
+        self.emit(f"{t} = rt.call_pipe(ctx, {site}, ({''.join(x + ', ' for x in vals)}){tail})")
 
-    def short_circuit(self, t: str, name: str, args: list[Node], scope: _Scope, dot: str, doti: str, final: str, ki: str) -> None:
+    def short_circuit(
+        self, t: str, name: str, args: list[Node], scope: _Scope, dot: str, doti: str, final: str, ki: str
+    ) -> None:
         if not args and final == "MISSING":
             self.emit(f"rt.fail_at('wrong number of args for {name}: want at least 1 got 0', {ki})")
             self.emit(f"{t} = NOVALUE")
@@ -497,18 +512,18 @@ class TemplateCompiler:
             if len(a.ident) == 1:
                 return local
             t = self.newtmp()
-            self.emit(f"{t} = rt.chain(ctx, {local}, {tuple(a.ident[1:])!r}, {self.const(a)}, {iface})")
+            self.emit(f"{t} = rt.chain(ctx, {local}, {self.const(tuple(a.ident[1:]))}, {self.const(a)}, {iface})")
             return t
         if isinstance(a, FieldNode):
             t = self.newtmp()
-            self.emit(f"{t} = rt.chain(ctx, {dot}, {tuple(a.ident)!r}, {self.const(a)}, {doti})")
+            self.emit(f"{t} = rt.chain(ctx, {dot}, {self.const(tuple(a.ident))}, {self.const(a)}, {doti})")
             return t
         if isinstance(a, PipeNode):
             return self.pipeline(a, scope, dot, doti)
         if isinstance(a, IdentifierNode):
             t = self.newtmp()
-            k = self.const(a)
-            self.emit(f"{t} = rt.callf(ctx, {a.ident!r}, (), (), {k}, {k}, MISSING)")
+            site = self.const(rt.CallSite(a.ident, (), a, a))
+            self.emit(f"{t} = rt.call_site(ctx, {site}, ())")
             return t
         if isinstance(a, ChainNode):
             if isinstance(a.node, NilNode):
@@ -516,11 +531,30 @@ class TemplateCompiler:
                 return "NOVALUE"
             recv = self.arg(a.node, scope, dot, doti)
             t = self.newtmp()
-            self.emit(f"{t} = rt.chain(ctx, {recv}, {tuple(a.field)!r}, {self.const(a)}, False)")
+            self.emit(f"{t} = rt.chain(ctx, {recv}, {self.const(tuple(a.field))}, {self.const(a)}, False)")
             return t
         raise TypeError(f"unknown operand {a!r}")  # pragma: no cover
 
 
-def compile_trees(trees: dict[str, Any]) -> dict[str, Callable[..., Any]]:
-    """Compile parsed trees into functions ``fn(ctx, dot, out)``."""
-    return TemplateCompiler().compile(trees)
+def last_node(n: Node) -> Node:
+    """The node Go's executor last marked (s.at) while evaluating a pipeline or operand."""
+    if isinstance(n, PipeNode):
+        cmd = n.cmds[-1]
+        first = cmd.args[0]
+        if isinstance(first, (IdentifierNode, FieldNode, VariableNode)) and len(cmd.args) > 1:
+            return last_node(cmd.args[-1])
+        return last_node(first)
+    if isinstance(n, ChainNode):
+        return last_node(n.node)
+    return n
+
+
+def compile_trees(
+    trees: dict[str, Any], builtin_and_or: dict[str, bool] | None = None
+) -> dict[str, Callable[..., Any]]:
+    """Compile parsed trees into functions ``fn(ctx, dot, out)``.
+
+    `builtin_and_or` tells whether ``and``/``or`` name the builtins (which short-circuit) in the
+    function map the text was parsed with; by default they do.
+    """
+    return TemplateCompiler(builtin_and_or).compile(trees)

@@ -498,6 +498,4 @@ def lex(
     continue_ok: bool = True,
 ) -> list[Item]:
     """Lex `text` completely; the last item is EOF or ERROR."""
-    return Lexer(
-        text, left, right, emit_comment=emit_comment, break_ok=break_ok, continue_ok=continue_ok
-    ).run()
+    return Lexer(text, left, right, emit_comment=emit_comment, break_ok=break_ok, continue_ok=continue_ok).run()

@@ -166,8 +166,9 @@ class Tree:
         if tok.typ == L.ERROR:
             extra = ""
             tok_line = self._line_of(tok)
-            if self._action_line != 0 and self._action_line != tok_line:
-                extra = f" in action started at {self.parse_name}:{self._action_line}"
+            action_line = self._line_of(self._action_line) if self._action_line else 0
+            if action_line != 0 and action_line != tok_line:
+                extra = f" in action started at {self.parse_name}:{action_line}"
                 if tok.val.endswith(" action"):
                     extra = extra[len(" in action") :]
             self._errorf(f"{tok.val}{extra}")
@@ -183,7 +184,7 @@ class Tree:
         self._vars = ["$"]
         self._funcs = funcs
         self._tree_set = tree_set
-        self._action_line = 0
+        self._action_line: L.Item | None = None
         self._range_depth = 0
         self._stack_depth = 0
 
@@ -258,11 +259,11 @@ class Tree:
         if tok.typ == L.TEXT:
             return TextNode(self, tok.pos, tok.val)
         if tok.typ == L.LEFT_DELIM:
-            self._action_line = self._line_of(tok)
+            self._action_line = tok  # its line is computed only if an error needs it
             try:
                 return self._action()
             finally:
-                self._action_line = 0
+                self._action_line = None
         if tok.typ == L.COMMENT:
             return CommentNode(self, tok.pos, tok.val)
         self._unexpected(tok, "input")

@@ -539,6 +539,51 @@ def invoke(
     return _call_fn(fn, args, name, cmdnode)
 
 
+class CallSite:
+    """A function call in the source: the name and the nodes errors point at."""
+
+    __slots__ = ("name", "argnodes", "cmd", "ident")
+
+    def __init__(self, name: str, argnodes: tuple[Any, ...], cmd: Any, ident: Any) -> None:
+        self.name = name
+        self.argnodes = argnodes
+        self.cmd = cmd
+        self.ident = ident
+
+
+def call_site(ctx: Ctx, site: CallSite, vals: tuple[Any, ...], final: Any = MISSING) -> Any:
+    """Call a function at a call site; the raw result (an argument of another call)."""
+    fn = ctx.funcs.get(site.name)
+    if fn is None:
+        raise Fail(f"{_q(site.name)} is not a defined function", site.ident)
+    from .builtins import BUILTINS
+
+    return invoke(ctx, fn, site.name, vals, site.argnodes, site.cmd, site.ident, final, BUILTINS.get(site.name) is fn)
+
+
+def call_pipe(ctx: Ctx, site: CallSite, vals: tuple[Any, ...], final: Any = MISSING) -> Any:
+    """`call_site` as a pipeline command: a nil result becomes the invalid value."""
+    r = call_site(ctx, site, vals, final)
+    return NOVALUE if r is None else r
+
+
+def chain_pipe(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool) -> Any:
+    """`chain` as a pipeline command: a nil result becomes the invalid value."""
+    for name in names:
+        if type(r) is dict:
+            try:
+                r = r[name]
+            except KeyError:
+                r = _missing_key(ctx, r, name, node)
+            iface = True
+            continue
+        r = field_slow(ctx, r, name, node, iface, False)
+        if type(r) is _METHOD:
+            r = invoke(ctx, r.fn, name, (), (), node, node, MISSING, False)
+        iface = False
+    return NOVALUE if r is None else r
+
+
 def callf(
     ctx: Ctx,
     name: str,
@@ -652,7 +697,9 @@ def printv(v: Any, node: Any) -> str:
     if v is NOVALUE or v is None:
         return "<no value>"
     if callable(v) and not isinstance(v, (GoObject, dict, list, type)) and not hasattr(v, "go_type"):
-        raise Fail(f"can't print {node.pipe.string() if hasattr(node, 'pipe') else node.string()} of type {type_name(v)}", node)
+        raise Fail(
+            f"can't print {node.pipe.string() if hasattr(node, 'pipe') else node.string()} of type {type_name(v)}", node
+        )
     return printable(v)
 
 

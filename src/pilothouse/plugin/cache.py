@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 
@@ -61,25 +62,46 @@ def _atomic_write(path: str, data: bytes) -> None:
         pass  # a cache that cannot be written only costs time
 
 
+def parsed_yaml(path: str, st: os.stat_result) -> Any:
+    """A YAML file's data, kept as JSON in the cache while the file is unchanged.
+
+    Loading a YAML parser costs more than a whole one-shot plugin call, so a one-shot `pilot`
+    reads the JSON copy instead. Raises the parser's error for a broken file.
+    """
+    index = os.path.join(cache_dir(), "yaml", hashlib.sha1(os.path.abspath(path).encode()).hexdigest() + ".json")
+    try:
+        with open(index, encoding="utf-8") as fh:
+            entry = json.load(fh)
+        if entry.get("stat") == _stat_key(st):
+            return entry["data"]
+    except (OSError, ValueError, KeyError):
+        pass
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    _atomic_write(index, json.dumps({"stat": _stat_key(st), "data": data}).encode())
+    return data
+
+
 def artifact_path(sha: str, engine_tag: str) -> str:
     """The file holding one module's compiled form."""
     return os.path.join(cache_dir(), f"{sha}-{engine_tag}.cwasm")
 
 
-def load_or_compile(engine: Any, engine_tag: str, sha: str, wasm: bytes | None, path: str | None = None) -> Any:
-    """A wasmtime Module for these bytes (or this file): deserialized if cached, else compiled and stored."""
-    import wasmtime
+def load_or_compile(engine: Any, engine_tag: str, sha: str, read_wasm: Callable[[], bytes]) -> Any:
+    """A compiled module: deserialized from the cache if there, else compiled and stored.
+
+    ``read_wasm`` is called only when the module has to be compiled.
+    """
+    from pilothouse.plugin.runtimes import wasmtime_ffi as wt
 
     art = artifact_path(sha, engine_tag)
     if os.path.exists(art):
         try:
-            return wasmtime.Module.deserialize_file(engine, art)
-        except wasmtime.WasmtimeError:
+            return wt.Module.deserialize_file(engine, art)
+        except wt.WasmError:
             pass  # stale or foreign artifact: compile again
-    if wasm is None:
-        assert path is not None
-        with open(path, "rb") as fh:
-            wasm = fh.read()
-    module = wasmtime.Module(engine, wasm)
-    _atomic_write(art, bytes(module.serialize()))
+    module = wt.Module.compile(engine, read_wasm())
+    _atomic_write(art, module.serialize())
     return module

@@ -9,18 +9,16 @@ came from. The conversion of legacy files follows Helm: a plugin with ``download
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from pilothouse.errors import PluginError
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-_SEMVER_RE = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
+# compiled on first use: a one-shot `pilot` reads cached metadata and never needs it
+_SEMVER = (r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+           r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+           r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
 
 TYPES = ("cli/v1", "getter/v1", "postrenderer/v1", "test/v1")
 RUNTIMES = ("subprocess", "extism/v1")
@@ -111,7 +109,7 @@ def check_version(version: str, source: str, *, required: bool) -> None:
         if required:
             raise PluginError(f"{source}: plugin `version` is required")
         return
-    if not _SEMVER_RE.match(version):
+    if not re.match(_SEMVER, version):
         raise PluginError(f"{source}: invalid plugin version {version!r}: must be valid semver")
 
 
@@ -230,7 +228,7 @@ def sanitize_usage(text: str) -> str:
     for ch in text:
         if ch.isspace():
             out.append(" ")
-        elif ch.isprintable() or unicodedata.category(ch) == "So":
+        elif ch.isprintable():
             out.append(ch)
     return "".join(out)
 

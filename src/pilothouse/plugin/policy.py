@@ -185,12 +185,11 @@ def load_user_config() -> dict[str, Any]:
     hit = _user_memo.get(path)
     if hit is not None and hit[0] == key:
         return json.loads(json.dumps(hit[1]))
-    import yaml
+    from pilothouse.plugin.cache import parsed_yaml
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh) or {}
-    except (OSError, yaml.YAMLError) as err:
+        doc = parsed_yaml(path, st) or {}
+    except Exception as err:  # noqa: BLE001 - OSError or the YAML parser's error, both reported the same way
         raise PluginError(f"cannot read plugin policy {path}: {err}") from None
     if not isinstance(doc, dict):
         raise PluginError(f"cannot read plugin policy {path}: not a mapping")

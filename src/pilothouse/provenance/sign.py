@@ -179,10 +179,14 @@ class Signatory:
             raise ProvenanceError("signature block not found")
         with _Home(self.keyring) as home:
             # decrypting a clear-signed message yields exactly the text the signature covers
+            # status lines may carry raw binary notation data (Go's salt notation): read them as
+            # latin-1, which never fails; user ids are read back below in UTF-8
+            home.gpg.encoding = "latin-1"
             result = home.gpg.decrypt(prov_data, extra_args=["--batch"])
+            home.gpg.encoding = "utf-8"
             if not result.valid or not result.fingerprint:
                 status = (result.status or "").strip()
-                if "no public key" in status or "NO_PUBKEY" in (result.stderr or ""):
+                if "no public key" in status or "NO_PUBKEY" in (getattr(result, "stderr", "") or ""):
                     raise ProvenanceError("openpgp: signature made by unknown entity")
                 raise ProvenanceError(f"openpgp: invalid signature: {status or 'signature does not verify'}")
             plaintext = result.data

@@ -2,7 +2,7 @@
 
 Helm reads its own file (``HELM_REGISTRY_CONFIG``) and falls back to Docker's
 (``$DOCKER_CONFIG/config.json`` or ``~/.docker/config.json``); logins are written to Helm's.
-Credential helpers are not run.
+External credential stores named by ``credsStore`` are not consulted.
 """
 
 from __future__ import annotations

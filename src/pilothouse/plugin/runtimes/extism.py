@@ -7,7 +7,8 @@ output and host-call arguments travel; config, vars, HTTP and logging are Python
 here, and every one of them asks `pilothouse.plugin.policy` before doing anything.
 
 Instances are reused within a process, one per thread and plugin; an instance that trapped is
-thrown away. Importing this module imports wasmtime, so only code that runs a Wasm plugin does.
+thrown away. wasmtime is reached through `wasmtime_ffi` (a thin ctypes binding that loads in
+about a millisecond), and only when a Wasm plugin actually runs.
 """
 
 from __future__ import annotations
@@ -17,24 +18,22 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import wasmtime
-
 from pilothouse.errors import PluginError
 from pilothouse.plugin import cache, policy
 from pilothouse.plugin.policy import PAGE, Capabilities
+from pilothouse.plugin.runtimes import wasmtime_ffi as wt
 
 TICK_MS = 5
 _NO_DEADLINE = 1 << 40
 _UNLIMITED_FUEL = (1 << 63) - 1
-ENGINE_TAG = f"wt{getattr(wasmtime, '__version__', 'x')}-ef1"
 HOST_MODULE = "pilothouse:host/v1"
 _LEVELS = {0: "TRACE", 1: "DEBUG", 2: "INFO", 3: "WARN", 4: "ERROR"}
+I32, I64 = wt.I32, wt.I64
 
 
 class PluginExitError(PluginError):
@@ -50,42 +49,48 @@ class _Denied(PluginError):
 
 
 _lock = threading.Lock()
-_engine: wasmtime.Engine | None = None
-_kernel: wasmtime.Module | None = None
+_engine: wt.Engine | None = None
+_engine_tag: str | None = None
+_kernel: wt.Module | None = None
 _ticker_started = False
 _instances: dict[tuple[Any, ...], _Instance] = {}
+_modules: dict[tuple[Any, ...], wt.Module] = {}
 
 
-def engine() -> wasmtime.Engine:
+def engine() -> wt.Engine:
     """The process's one engine: epoch interruption (timeouts) and fuel are always on."""
     global _engine
     if _engine is None:
         with _lock:
             if _engine is None:
-                cfg = wasmtime.Config()
-                cfg.epoch_interruption = True
-                cfg.consume_fuel = True
-                _engine = wasmtime.Engine(cfg)
+                try:
+                    _engine = wt.Engine(epoch=True, fuel=True)
+                except (wt.WasmError, OSError) as err:
+                    raise PluginError(f"cannot start the WebAssembly runtime: {err}") from None
     return _engine
 
 
-def _kernel_module() -> wasmtime.Module:
+def engine_tag() -> str:
+    """Part of every compile-cache key: the wasmtime build and our engine settings."""
+    global _engine_tag
+    if _engine_tag is None:
+        _engine_tag = f"wt{wt.version_tag()}-ef1"
+    return _engine_tag
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _kernel_module() -> wt.Module:
     global _kernel
     if _kernel is None:
         import hashlib
 
-        wat_path = os.path.join(os.path.dirname(__file__), "kernel.wat")
-        with open(wat_path, "rb") as fh:
+        with open(os.path.join(os.path.dirname(__file__), "kernel.wat"), "rb") as fh:
             wat = fh.read()
         sha = "kernel-" + hashlib.sha256(wat).hexdigest()[:32]
-        art = cache.artifact_path(sha, ENGINE_TAG)
-        if os.path.exists(art):
-            try:
-                _kernel = wasmtime.Module.deserialize_file(engine(), art)
-                return _kernel
-            except wasmtime.WasmtimeError:
-                pass
-        _kernel = cache.load_or_compile(engine(), ENGINE_TAG, sha, bytes(wasmtime.wat2wasm(wat.decode())))
+        _kernel = cache.load_or_compile(engine(), engine_tag(), sha, lambda: wt.wat2wasm(wat.decode()))
     return _kernel
 
 
@@ -106,10 +111,14 @@ def _start_ticker() -> None:
     threading.Thread(target=tick, name="pilothouse-wasm-epoch", daemon=True).start()
 
 
-_modules: dict[tuple[Any, ...], wasmtime.Module] = {}
+def _read_file(path: str) -> Any:
+    def read() -> bytes:
+        with open(path, "rb") as fh:
+            return fh.read()
+    return read
 
 
-def load_module(path: str) -> wasmtime.Module:
+def load_module(path: str) -> wt.Module:
     """The compiled module for a plugin.wasm: kept in memory, else from the disk cache, else compiled."""
     st = os.stat(path)
     key = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
@@ -117,8 +126,8 @@ def load_module(path: str) -> wasmtime.Module:
     if mod is None:
         sha = cache.file_sha256(path)
         try:
-            mod = cache.load_or_compile(engine(), ENGINE_TAG, sha, None, path)
-        except wasmtime.WasmtimeError as err:
+            mod = cache.load_or_compile(engine(), engine_tag(), sha, _read_file(path))
+        except wt.WasmError as err:
             raise PluginError(f"invalid wasm module {path}: {_first_line(str(err))}") from None
         _modules[key] = mod
     return mod
@@ -128,41 +137,11 @@ def precompile(path: str) -> str:
     """Compile a plugin.wasm into the cache (done at install); returns its sha256."""
     sha = cache.file_sha256(path)
     try:
-        cache.load_or_compile(engine(), ENGINE_TAG, sha, None, path)
-    except wasmtime.WasmtimeError as err:
+        cache.load_or_compile(engine(), engine_tag(), sha, _read_file(path))
+    except wt.WasmError as err:
         raise PluginError(f"invalid wasm module {path}: {_first_line(str(err))}") from None
+    _kernel_module()
     return sha
-
-
-_TRAP_TEXT = {
-    "UNREACHABLE": "wasm `unreachable` instruction executed",
-    "MEMORY_OUT_OF_BOUNDS": "out of bounds memory access",
-    "INTEGER_DIVISION_BY_ZERO": "integer divide by zero",
-    "INTEGER_OVERFLOW": "integer overflow",
-    "BAD_CONVERSION_TO_INTEGER": "invalid conversion to integer",
-    "INDIRECT_CALL_TO_NULL": "uninitialized element",
-    "BAD_SIGNATURE": "indirect call type mismatch",
-    "TABLE_OUT_OF_BOUNDS": "undefined element: out of bounds table access",
-}
-
-
-def _trap_text(trap: wasmtime.Trap) -> str:
-    """A one-line reason for a trap (wasmtime's message starts with a backtrace)."""
-    code = trap.trap_code
-    if code is not None and code.name in _TRAP_TEXT:
-        return "wasm trap: " + _TRAP_TEXT[code.name]
-    lines = [ln.strip() for ln in trap.message.splitlines() if ln.strip()]
-    for i, ln in enumerate(lines):
-        if ln.startswith("Caused by:") and i + 1 < len(lines):
-            return lines[i + 1].lstrip("0123456789: ")
-    for ln in lines:
-        if "wasm trap" in ln:
-            return ln
-    return lines[0] if lines else "unknown trap"
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
 
 
 @dataclass
@@ -173,13 +152,14 @@ class CallResult:
     stdout: bytes = b""
     stderr: bytes = b""
     logs: list[tuple[str, str]] = field(default_factory=list)
+    json: Any = None
 
 
 class _Capture:
     """WASI stdout or stderr of one instance, captured in a file and read after every call.
 
-    A file rather than wasmtime's callback output: the callback version can panic the process
-    at exit when the runtime's worker threads outlive the interpreter.
+    A file rather than a callback: wasmtime's callback output can panic the process at exit
+    when the runtime's worker threads outlive the interpreter.
     """
 
     def __init__(self, path: str) -> None:
@@ -202,11 +182,14 @@ class _Capture:
         except OSError:
             return 0
 
+    def skip(self) -> None:
+        self.pos += max(0, self.size())
+
 
 class _Instance:
     """One plugin instantiated in its own store, with its kernel, host functions and WASI setup."""
 
-    def __init__(self, name: str, module: wasmtime.Module, caps: Capabilities, ptype: str,
+    def __init__(self, name: str, module: wt.Module, caps: Capabilities, ptype: str,
                  env: dict[str, str], inherit_stdin: bool, debug: bool, passthrough: bool) -> None:
         self.name = name
         self.caps = caps
@@ -218,168 +201,160 @@ class _Instance:
         self.http_headers: dict[str, str] = {}
         self.logs: list[tuple[str, str]] = []
         self.tmpdir: str | None = None
-        eng = engine()
-        store = wasmtime.Store(eng)
-        self.store = store
-        store.set_limits(memory_size=caps.max_pages * PAGE)
+        # stdout/stderr: the terminal's (CLI plugins), captured (--debug shows them), or
+        # discarded as Helm does; capture costs a directory and two files per instance
+        self.iodir: str | None = None
+        self.out = self.err = None
+        if debug and not passthrough:
+            import tempfile
+
+            self.iodir = tempfile.mkdtemp(prefix="pilot-wasi-io-")
+            self.out = _Capture(os.path.join(self.iodir, "stdout"))
+            self.err = _Capture(os.path.join(self.iodir, "stderr"))
+        self.store = wt.Store(engine())
+        self.linker: wt.Linker | None = None
+        try:
+            self._setup(module, inherit_stdin, passthrough)
+        except BaseException:
+            self.close()
+            raise
+
+    def _setup(self, module: wt.Module, inherit_stdin: bool, passthrough: bool) -> None:
+        caps, store, name = self.caps, self.store, self.name
+        store.set_memory_limit(caps.max_pages * PAGE)
         store.set_epoch_deadline(_NO_DEADLINE)
         store.set_fuel(_UNLIMITED_FUEL)
-        self.iodir = tempfile.mkdtemp(prefix="pilot-wasi-io-")
-        self.out = _Capture(os.path.join(self.iodir, "stdout"))
-        self.err = _Capture(os.path.join(self.iodir, "stderr"))
-        wc = wasmtime.WasiConfig()
-        wc.argv = []
-        wc.env = sorted(env.items())
-        if inherit_stdin:
-            wc.inherit_stdin()
-        if passthrough:
-            wc.inherit_stdout()
-            wc.inherit_stderr()
-        else:
-            wc.stdout_file = self.out.path
-            wc.stderr_file = self.err.path
+        preopens = []
         if caps.create_temp_dir:
+            import tempfile
+
             self.tmpdir = tempfile.mkdtemp(prefix="helm-plugin-")
-            wc.preopen_dir(self.tmpdir, "/tmp", True)
+            preopens.append((self.tmpdir, "/tmp", True))
         for m in caps.mounts:
             if not os.path.isdir(m.host):
                 raise PluginError(f'plugin "{name}": granted directory {m.host} does not exist')
-            wc.preopen_dir(m.host, m.guest, m.writable)
-        store.set_wasi(wc)
+            preopens.append((m.host, m.guest, m.writable))
+        try:
+            store.set_wasi(argv=[], env=self.env, inherit_stdin=inherit_stdin, inherit_output=passthrough,
+                           stdout_path=self.out.path if self.out else "",
+                           stderr_path=self.err.path if self.err else "", preopens=preopens)
+        except wt.WasmError as err:
+            raise PluginError(f'plugin "{name}": {err}') from None
 
-        linker = wasmtime.Linker(eng)
+        self.linker = linker = wt.Linker(engine())
         linker.define_wasi()
         self.kernel = linker.instantiate(store, _kernel_module())
-        kx = self.kernel.exports(store)
-        self.kmem: wasmtime.Memory = kx["memory"]  # type: ignore[assignment]
-        self.k_alloc = kx["alloc"]
-        self.k_length = kx["length"]
-        self.k_free = kx["free"]
-        self.k_reset = kx["reset"]
-        self.k_input_set = kx["input_set"]
-        self.k_output_offset = kx["output_offset"]
-        self.k_output_length = kx["output_length"]
-        self.k_error_get = kx["error_get"]
+        ctx = store.ctx
+        self.kmem = self.kernel.memory(ctx)
+        k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "reset", "input_set", "output_offset",
+                                                    "output_length", "error_get")}
+        self.k_alloc, self.k_length, self.k_free, self.k_reset = k["alloc"], k["length"], k["free"], k["reset"]
+        self.k_input_set, self.k_error_get = k["input_set"], k["error_get"]
+        self.k_output_offset, self.k_output_length = k["output_offset"], k["output_length"]
         linker.define_instance(store, "extism:host/env", self.kernel)
         self._define_host(linker, module)
         try:
             self.instance = linker.instantiate(store, module)
-        except wasmtime.WasmtimeError as err:
-            self.close()
+        except wt.WasmError as err:
             msg = _first_line(str(err))
-            if caps.max_pages and "memory" in msg.lower():
+            if "memory" in msg.lower():
                 msg += f" (memory limit: {caps.max_pages} pages)"
             raise PluginError(f'plugin "{name}": cannot instantiate: {msg}') from None
-        self.exports = self.instance.exports(store)
-        try:
-            mem = self.exports["memory"]
-        except KeyError:
-            mem = None
-        self.gmem = mem if isinstance(mem, wasmtime.Memory) else None
+        self.gmem = self.instance.memory(ctx)
         for init in ("_initialize", "__wasm_call_ctors"):
-            fn = self._export(init)
+            fn = self.instance.func(ctx, init)
             if fn is not None:
-                self._guarded(lambda f=fn: f(store), timeout_ms=caps.timeout_ms)
+                self._guarded(lambda f=fn: f.call(ctx))
                 break
 
-    # ---- helpers ------------------------------------------------------------------------
+    # ---- kernel memory ------------------------------------------------------------------
 
-    def _export(self, name: str) -> Any:
-        try:
-            item = self.exports[name]
-        except KeyError:
-            return None
-        return item if isinstance(item, wasmtime.Func) else None
-
-    def _read(self, caller: Any, handle: int) -> bytes:
+    def _read(self, ctx: Any, handle: int) -> bytes:
         if not handle:
             return b""
-        n = self.k_length(caller, handle)
-        return bytes(self.kmem.read(caller, handle, handle + n))
+        n = self.k_length.call(ctx, handle)
+        return self.kmem.read(ctx, handle, handle + n)
 
-    def _write(self, caller: Any, data: bytes) -> int:
+    def _write(self, ctx: Any, data: bytes) -> int:
         if not data:
             return 0
-        h = self.k_alloc(caller, len(data))
+        h = self.k_alloc.call(ctx, len(data))
         if not h:
-            raise _Denied(f'plugin "{self.name}": out of memory in the kernel (memory limit: {self.caps.max_pages} pages)')
-        self.kmem.write(caller, data, h)
+            raise _Denied(f'plugin "{self.name}": out of memory in the kernel (memory limit: {self.caps.max_pages} '
+                          "pages)")
+        self.kmem.write(ctx, data, h)
         return int(h)
 
     # ---- host functions -----------------------------------------------------------------
 
-    def _define_host(self, linker: wasmtime.Linker, module: wasmtime.Module) -> None:
-        i32, i64 = wasmtime.ValType.i32(), wasmtime.ValType.i64()
-
-        def ft(params: list[Any], results: list[Any]) -> wasmtime.FuncType:
-            return wasmtime.FuncType(params, results)
-
-        def config_get(caller: Any, key_h: int) -> int:
-            key = self._read(caller, key_h).decode("utf-8", "replace")
-            self.k_free(caller, key_h)
+    def _define_host(self, linker: wt.Linker, module: wt.Module) -> None:
+        def config_get(ctx: Any, key_h: int) -> int:
+            key = self._read(ctx, key_h).decode("utf-8", "replace")
+            self.k_free.call(ctx, key_h)
             val = self.caps.config.get(key)
-            return 0 if val is None else self._write(caller, val.encode())
+            return 0 if val is None else self._write(ctx, val.encode())
 
-        def var_get(caller: Any, key_h: int) -> int:
-            key = self._read(caller, key_h).decode("utf-8", "replace")
-            self.k_free(caller, key_h)
+        def var_get(ctx: Any, key_h: int) -> int:
+            key = self._read(ctx, key_h).decode("utf-8", "replace")
+            self.k_free.call(ctx, key_h)
             val = self.vars.get(key)
-            return 0 if val is None else self._write(caller, val)
+            return 0 if val is None else self._write(ctx, val)
 
-        def var_set(caller: Any, key_h: int, val_h: int) -> None:
+        def var_set(ctx: Any, key_h: int, val_h: int) -> None:
             if not self.caps.max_var_bytes:
                 raise _Denied(f'plugin "{self.name}": vars are disabled by this host (request memory.maxVarBytes)')
-            key = self._read(caller, key_h).decode("utf-8", "replace")
+            key = self._read(ctx, key_h).decode("utf-8", "replace")
             if not val_h:
                 self.vars.pop(key, None)
                 return
-            val = self._read(caller, val_h)
+            val = self._read(ctx, val_h)
             size = sum(len(k) + len(v) for k, v in self.vars.items() if k != key) + len(key) + len(val)
             if size > self.caps.max_var_bytes:
                 raise _Denied(f'plugin "{self.name}": vars exceed the limit of {self.caps.max_var_bytes} bytes')
             self.vars[key] = val
 
-        def http_request(caller: Any, req_h: int, body_h: int) -> int:
-            req = json.loads(self._read(caller, req_h) or b"{}")
-            body = self._read(caller, body_h) if body_h else None
-            return self._write(caller, self._http(req, body))
+        def http_request(ctx: Any, req_h: int, body_h: int) -> int:
+            try:
+                req = json.loads(self._read(ctx, req_h) or b"{}")
+            except ValueError:
+                raise _Denied(f'plugin "{self.name}": http_request needs a JSON request') from None
+            body = self._read(ctx, body_h) if body_h else None
+            return self._write(ctx, self._http(req, body))
 
-        def http_status_code() -> int:
+        def http_status_code(ctx: Any) -> int:
             return self.http_status
 
-        def http_headers(caller: Any) -> int:
-            if not self.http_headers:
-                return 0
-            return self._write(caller, json.dumps(self.http_headers).encode())
+        def http_headers(ctx: Any) -> int:
+            return self._write(ctx, json.dumps(self.http_headers).encode()) if self.http_headers else 0
 
-        def get_log_level() -> int:
+        def get_log_level(ctx: Any) -> int:
             return policy.log_level(self.debug)
 
         def make_log(level: int) -> Any:
-            def log(caller: Any, msg_h: int) -> None:
-                msg = self._read(caller, msg_h).decode("utf-8", "replace")
-                self.k_free(caller, msg_h)
+            def log(ctx: Any, msg_h: int) -> None:
+                msg = self._read(ctx, msg_h).decode("utf-8", "replace")
+                self.k_free.call(ctx, msg_h)
                 self._log(level, msg)
             return log
 
-        env_funcs = [
-            ("config_get", ft([i64], [i64]), config_get, True),
-            ("var_get", ft([i64], [i64]), var_get, True),
-            ("var_set", ft([i64, i64], []), var_set, True),
-            ("http_request", ft([i64, i64], [i64]), http_request, True),
-            ("http_status_code", ft([], [i32]), http_status_code, False),
-            ("http_headers", ft([], [i64]), http_headers, True),
-            ("get_log_level", ft([], [i32]), get_log_level, False),
+        env_funcs: list[tuple[str, list[int], list[int], Any]] = [
+            ("config_get", [I64], [I64], config_get),
+            ("var_get", [I64], [I64], var_get),
+            ("var_set", [I64, I64], [], var_set),
+            ("http_request", [I64, I64], [I64], http_request),
+            ("http_status_code", [], [I32], http_status_code),
+            ("http_headers", [], [I64], http_headers),
+            ("get_log_level", [], [I32], get_log_level),
         ]
         for i, lvl in enumerate(("trace", "debug", "info", "warn", "error")):
-            env_funcs.append((f"log_{lvl}", ft([i64], []), make_log(i), True))
-        for fname, ty, fn, caller in env_funcs:
-            linker.define_func("extism:host/env", fname, ty, fn, access_caller=caller)
+            env_funcs.append((f"log_{lvl}", [I64], [], make_log(i)))
+        for fname, params, results, fn in env_funcs:
+            linker.define_func("extism:host/env", fname, params, results, fn)
 
         # Pilothouse's own host functions, each behind a capability
-        def host_log(caller: Any, msg_h: int) -> None:
+        def host_log(ctx: Any, msg_h: int) -> None:
             self._need("log")
-            raw = self._read(caller, msg_h)
+            raw = self._read(ctx, msg_h)
             try:
                 rec = json.loads(raw)
             except ValueError:
@@ -388,35 +363,31 @@ class _Instance:
                 rec = {"msg": str(rec)}
             level = {"trace": 0, "debug": 1, "info": 2, "warn": 3, "warning": 3, "error": 4}.get(
                 str(rec.pop("level", "info")).lower(), 2)
-            msg = str(rec.pop("msg", ""))
-            attrs = " ".join(f"{k}={json.dumps(v) if not isinstance(v, str) or ' ' in v else v}"
+            msg = json.dumps(str(rec.pop("msg", "")))
+            attrs = " ".join(f"{k}={v if isinstance(v, str) and v and ' ' not in v else json.dumps(v)}"
                              for k, v in sorted(rec.items()))
-            self._log(level, f"{msg} {attrs}".strip() if attrs else msg, structured=True)
+            self._log(level, f"{msg} {attrs}".strip(), structured=True)
 
-        def host_getenv(caller: Any, name_h: int) -> int:
+        def host_getenv(ctx: Any, name_h: int) -> int:
             self._need("getenv")
-            name = self._read(caller, name_h).decode("utf-8", "replace")
+            name = self._read(ctx, name_h).decode("utf-8", "replace")
             val = policy.env_granted(self.caps, self.ptype, name, self.env)
             if val is None:
                 raise _Denied(f'plugin "{self.name}" may not read environment variable "{name}" (not granted)')
-            return self._write(caller, val.encode())
+            return self._write(ctx, val.encode())
 
-        linker.define_func(HOST_MODULE, "log", ft([i64], []), host_log, access_caller=True)
-        linker.define_func(HOST_MODULE, "getenv", ft([i64], [i64]), host_getenv, access_caller=True)
+        linker.define_func(HOST_MODULE, "log", [I64], [], host_log)
+        linker.define_func(HOST_MODULE, "getenv", [I64], [I64], host_getenv)
 
         # Helm links no host functions of its own; a plugin asking for unknown ones cannot run
         for hf in self.caps.host_functions:
             if hf not in policy.HOST_FUNCTIONS:
                 raise PluginError(f'plugin requested host function "{hf}" not found')
-        for imp in module.imports:
-            if imp.module == "extism:host/user":
-                name = imp.name
-
-                def missing(*_args: Any, _n: str = name) -> None:
+        for mod_name, name, params, results in module.func_imports():
+            if mod_name == "extism:host/user":
+                def missing(ctx: Any, *_args: int, _n: str = name) -> None:
                     raise _Denied(f'plugin requested host function "{_n}" not found')
-                ty = imp.type
-                if isinstance(ty, wasmtime.FuncType):
-                    linker.define_func("extism:host/user", name, ty, missing)
+                linker.define_func(mod_name, name, params, results, missing)
 
     def _need(self, fn: str) -> None:
         if not policy.host_function_granted(self.caps, fn):
@@ -426,8 +397,8 @@ class _Instance:
     def _log(self, level: int, msg: str, structured: bool = False) -> None:
         self.logs.append((_LEVELS.get(level, "INFO"), msg))
         if level >= policy.log_level(self.debug):
-            quoted = msg if structured else json.dumps(msg)
-            print(f"level={_LEVELS.get(level, 'INFO')} plugin={self.name} msg={quoted}", file=sys.stderr)
+            text = msg if structured else json.dumps(msg)
+            print(f"level={_LEVELS.get(level, 'INFO')} plugin={self.name} msg={text}", file=sys.stderr)
 
     def _http(self, req: dict[str, Any], body: bytes | None) -> bytes:
         import urllib.error
@@ -447,7 +418,7 @@ class _Instance:
         except (urllib.error.URLError, OSError) as err:
             raise _Denied(f"HTTP request to '{url}' failed: {getattr(err, 'reason', err)}") from None
         with resp:
-            self.http_status = int(resp.status if hasattr(resp, "status") else resp.code)
+            self.http_status = int(getattr(resp, "status", None) or resp.code)
             hdrs: dict[str, str] = {}
             for k, v in resp.headers.items():
                 k = k.lower()
@@ -461,38 +432,41 @@ class _Instance:
 
     # ---- calling --------------------------------------------------------------------------
 
-    def _guarded(self, fn: Any, timeout_ms: int) -> Any:
+    def _guarded(self, fn: Any) -> Any:
         """Run guest code under the grant's fuel and deadline; map traps to clear errors."""
         store = self.store
         store.set_fuel(self.caps.fuel or _UNLIMITED_FUEL)
-        if timeout_ms:
+        if self.caps.timeout_ms:
             _start_ticker()
-            store.set_epoch_deadline(max(1, -(-timeout_ms // TICK_MS)) + 1)
+            store.set_epoch_deadline(max(1, -(-self.caps.timeout_ms // TICK_MS)) + 1)
         else:
             store.set_epoch_deadline(_NO_DEADLINE)
         try:
             return fn()
-        except wasmtime.ExitTrap as ex:
+        except wt.Exit as ex:
             if ex.code != 0:
                 raise PluginExitError(f'plugin "{self.name}" exited with error (exit code {ex.code})', ex.code) from None
             return 0
-        except wasmtime.Trap as trap:
+        except wt.Trap as trap:
             raise PluginError(self._explain(trap)) from None
-        except wasmtime.WasmtimeError as err:
+        except wt.WasmError as err:
             raise PluginError(f'plugin "{self.name}" failed: {_first_line(str(err))}') from None
 
-    def _explain(self, trap: wasmtime.Trap) -> str:
-        code = trap.trap_code
+    def _explain(self, trap: wt.Trap) -> str:
         name = self.name
-        if code == wasmtime.TrapCode.INTERRUPT:
+        if trap.code == wt.TRAP_INTERRUPT:
             return f'plugin "{name}" timed out after {self.caps.timeout_ms} ms'
-        if code == wasmtime.TrapCode.OUT_OF_FUEL:
+        if trap.code == wt.TRAP_OUT_OF_FUEL:
             return f'plugin "{name}" ran out of fuel ({self.caps.fuel} instructions per call)'
-        if code == wasmtime.TrapCode.STACK_OVERFLOW:
+        if trap.code == wt.TRAP_STACK_OVERFLOW:
             return f'plugin "{name}" crashed: call stack exhausted (too deep recursion)'
-        msg = _trap_text(trap)
+        if trap.code in wt.TRAP_NAMES:
+            msg = "wasm trap: " + wt.TRAP_NAMES[trap.code]
+        else:
+            lines = [ln.strip() for ln in str(trap).splitlines() if ln.strip()]
+            msg = lines[0] if lines else "unknown trap"
         if self.gmem is not None:
-            used = self.gmem.size(self.store)
+            used = self.gmem.pages(self.store.ctx)
             # a module that cannot grow any more usually traps soon after; say why
             if used * 4 >= self.caps.max_pages * 3:
                 msg += f" (memory limit of {self.caps.max_pages} pages reached: {used} pages in use)"
@@ -500,54 +474,58 @@ class _Instance:
 
     def call(self, entry: str, data: bytes) -> CallResult:
         """Call ``entry`` with ``data`` as input; the output, or a PluginError."""
-        store = self.store
-        fn = self._export(entry)
+        ctx = self.store.ctx
+        fn = self.instance.func(ctx, entry)
         if fn is None:
             raise PluginError(f"plugin error: unknown function: {entry}")
         self.logs = []
-        self.k_reset(store)
+        self.k_reset.call(ctx)
         if data:
-            h = self.k_alloc(store, len(data))
+            h = self.k_alloc.call(ctx, len(data))
             if not h:
                 raise PluginError(f'plugin "{self.name}": input of {len(data)} bytes does not fit in its memory '
                                   f"limit of {self.caps.max_pages} pages")
-            self.kmem.write(store, data, h)
-            self.k_input_set(store, h, len(data))
+            self.kmem.write(ctx, data, h)
+            self.k_input_set.call(ctx, h, len(data))
         try:
-            rc = self._guarded(lambda: fn(store), timeout_ms=self.caps.timeout_ms)
+            rc = self._guarded(lambda: fn.call(ctx))
         finally:
             if self.tmpdir:
                 _empty_dir(self.tmpdir)
         limit = self.caps.max_output_bytes or policy.DEFAULT_MAX_OUTPUT
-        if self.out.size() > limit or self.err.size() > limit:
-            self.out.pos += self.out.size()
-            self.err.pos += self.err.size()
-            raise PluginError(f'plugin "{self.name}" wrote more than the limit of {limit} bytes to stdout/stderr')
-        stdout, stderr = self.out.take(), self.err.take()
-        err_h = self.k_error_get(store)
+        stdout = stderr = b""
+        if self.out is not None and self.err is not None:
+            if self.out.size() > limit or self.err.size() > limit:
+                self.out.skip()
+                self.err.skip()
+                raise PluginError(f'plugin "{self.name}" wrote more than the limit of {limit} bytes to stdout/stderr')
+            stdout, stderr = self.out.take(), self.err.take()
+        err_h = self.k_error_get.call(ctx)
         if err_h:
-            msg = self._read(store, err_h).decode("utf-8", "replace")
+            msg = self._read(ctx, err_h).decode("utf-8", "replace")
             raise PluginExitError(f"plugin error: {msg}", int(rc or 1))
         rc = int(rc or 0) & 0xFFFFFFFF
         if rc:
             rc = rc - (1 << 32) if rc >= 1 << 31 else rc
             raise PluginExitError(f'plugin "{self.name}" exited with error (code {rc})', rc)
-        n = self.k_output_length(store)
+        n = self.k_output_length.call(ctx)
         if n > limit:
             raise PluginError(f'plugin "{self.name}" produced {n} bytes of output, more than the limit of {limit}')
-        off = self.k_output_offset(store)
-        output = bytes(self.kmem.read(store, off, off + n)) if n else b""
+        off = self.k_output_offset.call(ctx)
+        output = self.kmem.read(ctx, off, off + n) if n else b""
         return CallResult(output, stdout, stderr, list(self.logs))
 
     def close(self) -> None:
-        shutil.rmtree(self.iodir, ignore_errors=True)
+        if self.iodir:
+            shutil.rmtree(self.iodir, ignore_errors=True)
+            self.iodir = None
         if self.tmpdir:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
             self.tmpdir = None
-        try:
-            self.store.close()
-        except Exception:  # noqa: BLE001 - closing twice is harmless
-            pass
+        if self.linker is not None:
+            self.linker.close()
+            self.linker = None
+        self.store.close()
 
 
 def _empty_dir(path: str) -> None:
@@ -584,10 +562,13 @@ def invoke(name: str, wasm_path: str, caps: Capabilities, ptype: str, message: b
         result = inst.call(entry, message)
     except PluginError as err:
         # a guest that set an error and returned cleanly may be reused; one that trapped may not
-        if isinstance(err, PluginExitError) and reuse:
+        if isinstance(err, PluginExitError) and reuse and "plugin error:" in str(err):
             _instances[key] = inst
         else:
             inst.close()
+        raise
+    except BaseException:
+        inst.close()
         raise
     if reuse:
         _instances[key] = inst
@@ -597,7 +578,7 @@ def invoke(name: str, wasm_path: str, caps: Capabilities, ptype: str, message: b
 
 
 def close_all() -> None:
-    """Drop every cached instance (closing stores before exit avoids a wasmtime shutdown panic)."""
+    """Drop every cached instance (stores are closed before the interpreter exits)."""
     while _instances:
         _, inst = _instances.popitem()
         inst.close()

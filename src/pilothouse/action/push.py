@@ -1,0 +1,58 @@
+"""`pilot push CHART.tgz oci://REMOTE`: upload an archive (and its ``.prov``) to a registry (Helm's ``action.Push``)."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+
+from pilothouse.errors import PilothouseError, RepoError
+from pilothouse.registry import is_oci
+
+
+@dataclass
+class Push:
+    """Options of `helm push`; ``run`` returns what the registry client printed."""
+
+    cert_file: str = ""
+    key_file: str = ""
+    ca_file: str = ""
+    insecure_skip_tls_verify: bool = False
+    plain_http: bool = False
+    username: str = ""
+    password: str = ""
+    registry_client: object | None = None
+
+    def run(self, chart_ref: str, remote: str) -> str:
+        """Push ``chart_ref`` under ``remote/<name>:<version>``."""
+        from datetime import datetime
+
+        from pilothouse.chart.loader import load_file
+        from pilothouse.registry.client import RegistryClient
+
+        if not is_oci(remote):
+            raise RepoError(f'scheme prefix missing from remote (e.g. "oci://"): {remote}'
+                            if "://" not in remote else f'scheme "{remote.split("://")[0]}" not supported')
+        try:
+            st = os.stat(chart_ref)
+        except FileNotFoundError:
+            raise PilothouseError(f"{chart_ref}: no such file") from None
+        if os.path.isdir(chart_ref):
+            raise PilothouseError("cannot push directory, must provide chart archive (.tgz)")
+        chart = load_file(chart_ref)
+        assert chart.metadata is not None
+        out = io.StringIO()
+        client = self.registry_client or RegistryClient(
+            plain_http=self.plain_http, insecure=self.insecure_skip_tls_verify, username=self.username,
+            password=self.password, cert_file=self.cert_file, key_file=self.key_file, ca_file=self.ca_file, out=out)
+        with open(chart_ref, "rb") as fh:
+            data = fh.read()
+        prov = None
+        if os.path.exists(chart_ref + ".prov"):
+            with open(chart_ref + ".prov", "rb") as fh:
+                prov = fh.read()
+        base = remote.removeprefix("oci://").rstrip("/")
+        ref = f"{base}/{chart.metadata.name}:{chart.metadata.version}"
+        created = datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds").replace("+00:00", "Z")
+        client.push(data, ref, prov_data=prov, creation_time=created)  # type: ignore[attr-defined]
+        return out.getvalue()

@@ -1,0 +1,149 @@
+"""`pilot install [NAME] CHART`: flags as `helm install` has them (shared with upgrade)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+class _Labels(argparse.Action):
+    """pflag StringToString: ``k=v,k2=v2``, repeatable."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        out = dict(getattr(namespace, self.dest, None) or {})
+        for item in str(values).split(","):
+            if not item:
+                continue
+            if "=" not in item:
+                from pilothouse.errors import UsageError
+
+                raise UsageError(f'invalid argument "{values}" for "{option_string}" flag: {item} must be formatted '
+                                 "as key=value")
+            k, v = item.split("=", 1)
+            out[k] = v
+        setattr(namespace, self.dest, out)
+
+
+def add_wait_flags(p: argparse.ArgumentParser) -> None:
+    """``--wait[=strategy]``, ``--wait-for-jobs``, ``--timeout``."""
+    p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
+                   help="wait until resources are ready (up to --timeout): watcher, hookOnly or legacy")
+    p.add_argument("--wait-for-jobs", action="store_true", help="with --wait, also wait for Jobs to complete")
+    p.add_argument("--timeout", default="5m0s", help="time to wait for any individual Kubernetes operation")
+
+
+def wait_strategy(value: str) -> str:
+    from pilothouse.errors import UsageError
+
+    if value == "true":
+        return "watcher"
+    if value == "false":
+        return "hookOnly"
+    if value not in ("watcher", "hookOnly", "legacy"):
+        raise UsageError(f'invalid argument "{value}" for "--wait" flag: invalid wait input "{value}". Valid inputs '
+                         "are watcher, hookOnly, and legacy")
+    return value
+
+
+def dry_run_value(value: str | None) -> str:
+    from pilothouse.errors import UsageError
+
+    if value in (None, "none", "false"):
+        return "none"
+    if value in ("client", "true", ""):
+        return "client"
+    if value == "server":
+        return "server"
+    raise UsageError(f'invalid dry-run value: "{value}". Must be "none", "server", or "client"')
+
+
+def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> None:
+    """Flags install and upgrade share, beyond rendering."""
+    from pilothouse.cli.cmd_status import add_output_flag
+
+    add_wait_flags(p)
+    p.add_argument("--dry-run", nargs="?", const="client", default=None,
+                   help='simulate: "client" (no cluster) or "server" (reads only)')
+    p.add_argument("--create-namespace", action="store_true", help="create the release namespace if not present")
+    p.add_argument("--force-replace", "--force", dest="force_replace", action="store_true",
+                   help="force resource updates by replacement")
+    p.add_argument("--force-conflicts", action="store_true", help="server-side apply forces changes against conflicts")
+    p.add_argument("--rollback-on-failure", "--atomic", dest="rollback_on_failure", action="store_true",
+                   help="undo the operation on failure (implies --wait=watcher)")
+    p.add_argument("--skip-crds", action="store_true", help="no CRDs will be installed")
+    p.add_argument("-l", "--labels", action=_Labels, default={}, help="labels added to the release record")
+    p.add_argument("--take-ownership", action="store_true", help="adopt existing resources whoever owns them")
+    p.add_argument("--hide-notes", action="store_true", help="do not show notes in the output")
+    p.add_argument("--disable-openapi-validation", action="store_true", help="accepted for compatibility")
+    p.add_argument("--kube-version", default=None, help="Kubernetes version for --dry-run=client")
+    p.add_argument("-a", "--api-versions", action="append", default=[], help="API versions for --dry-run=client")
+    add_output_flag(p)
+    if upgrade:
+        p.add_argument("--server-side", default="auto", help='"true", "false" or "auto" (follow the previous revision)')
+    else:
+        p.add_argument("--server-side", default="true", help="object updates run in the server (default true)")
+        p.add_argument("--replace", action="store_true", help="reuse the name of a deleted or failed release")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from pilothouse.cli.cmd_template import add_render_flags
+
+    p = sub.add_parser("install", help="install a chart", usage="pilot install [NAME] [CHART] [flags]")
+    p.add_argument("args", nargs="*", metavar="[NAME] CHART")
+    add_render_flags(p)
+    add_release_flags(p)
+    p.set_defaults(func=run)
+
+
+def _bool(value: str, flag: str) -> bool:
+    from pilothouse.errors import UsageError
+
+    if value.lower() in ("true", "1", "t"):
+        return True
+    if value.lower() in ("false", "0", "f"):
+        return False
+    raise UsageError(f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: parsing "{value}": '
+                     "invalid syntax")
+
+
+def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
+    """An `Install` action from install/upgrade --install flags."""
+    from pilothouse.action.config import parse_duration, post_renderer_func
+    from pilothouse.action.install import Install
+
+    server_side = getattr(args, "server_side", "true")
+    return Install(
+        cfg, release_name=name, namespace=cfg.namespace, dry_run=dry_run_value(args.dry_run),
+        create_namespace=args.create_namespace, wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs,
+        timeout=parse_duration(args.timeout), rollback_on_failure=args.rollback_on_failure,
+        replace=getattr(args, "replace", False), disable_hooks=args.no_hooks, skip_crds=args.skip_crds,
+        server_side=server_side == "auto" or _bool(server_side, "--server-side"),
+        force_conflicts=args.force_conflicts, force_replace=args.force_replace, take_ownership=args.take_ownership,
+        description=args.description, labels=dict(args.labels), sub_notes=args.render_subchart_notes,
+        skip_schema_validation=args.skip_schema_validation, enable_dns=args.enable_dns, hide_secret=args.hide_secret,
+        kube_version=args.kube_version, api_versions=[v for a in args.api_versions for v in a.split(",") if v],
+        post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args))
+
+
+def run(args: argparse.Namespace) -> int:
+    from pilothouse.action.template import release_name_and_chart
+    from pilothouse.chart import load
+    from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
+    from pilothouse.cli.values_flags import values_from_args
+    from pilothouse.errors import PilothouseError, ReleaseError
+
+    check_output(args.output)
+    name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
+                                             name_template=args.name_template)
+    chart = load(chart_ref)
+    vals = values_from_args(args)
+    cfg = config_from_args(args)
+    action = build_install(cfg, args, name)
+    try:
+        rel = action.run(chart, vals)
+    except PilothouseError as err:
+        raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes)
+    return 0

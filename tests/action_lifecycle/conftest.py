@@ -1,0 +1,43 @@
+"""A fake API server per test and a Configuration pointed at it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import fakekube
+
+CHART = os.path.join(os.path.dirname(__file__), "charts", "app")
+
+
+@pytest.fixture
+def srv():
+    with fakekube.serve(trace=True) as server:
+        yield server
+
+
+@pytest.fixture
+def make_cfg(srv):
+    from pilothouse.action.config import Configuration
+
+    def make(namespace: str = "default"):
+        return Configuration.from_env(kubeconfig=srv.kubeconfig_path, namespace=namespace, driver="secret")
+
+    return make
+
+
+@pytest.fixture
+def cfg(make_cfg):
+    return make_cfg()
+
+
+@pytest.fixture
+def chart():
+    from pilothouse.chart import load
+
+    return lambda: load(CHART)
+
+
+def configmap(srv, name: str, namespace: str = "default"):
+    return next((o for o in srv.store.objects("ConfigMap", namespace) if o["metadata"]["name"] == name), None)
