@@ -98,6 +98,10 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
+def _fmt(v: float, unit: str) -> str:
+    return f"{v:.3f}{unit}" if unit else f"{v:.0f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--resources", type=int, default=200)
@@ -117,9 +121,8 @@ def main() -> None:
     for key, unit in (("install_s", "s"), ("install_requests", ""), ("upgrade_s", "s"), ("upgrade_requests", "")):
         a = ours[key]
         b = theirs[key] if theirs else None
-        fmt = (lambda v: f"{v:.3f}{unit}") if unit else (lambda v: f"{v:.0f}")
         ratio = f"{a / b:.2f}" if b else "n/a"
-        print(f"{key:22}{fmt(a):>14}{(fmt(b) if b is not None else 'n/a'):>14}{ratio:>10}")
+        print(f"{key:22}{_fmt(a, unit):>14}{(_fmt(b, unit) if b is not None else 'n/a'):>14}{ratio:>10}")
     if theirs is None:
         print("(helm-python-sdk is not installed: no reference measured)")
 

@@ -37,7 +37,6 @@ def test_install_stamps_ownership_and_uses_ssa(srv, cfg, chart):
 
 
 def test_install_refuses_foreign_object_and_take_ownership_adopts(srv, cfg, chart, make_cfg):
-    srv.store.create  # the store is reachable for setup
     from pilothouse.kube.client import KubeClient
 
     kube = KubeClient.from_kubeconfig(srv.kubeconfig_path)

@@ -6,9 +6,8 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
-
 import sys
+import tempfile
 
 import pytest
 

@@ -606,13 +606,29 @@ def _metaschema_reason(err: Any) -> str:
     return str(err.message)
 
 
+# Parsing a schema and checking it against its meta-schema costs far more than validating values
+# with it, and the same schema is used on every render of a chart: keep the checked result.
+_CHECKED: dict[bytes, Any] = {}
+_CHECKED_MAX = 256
+
+
+def _checked_schema(schema_json: bytes) -> Any:
+    schema = _CHECKED.get(schema_json)
+    if schema is None:
+        try:
+            schema = json.loads(schema_json)
+        except ValueError as err:
+            raise ValuesError(_json_error(err)) from None
+        _check_against_metaschema(schema)
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        _CHECKED[bytes(schema_json)] = schema
+    return schema
+
+
 def validate_single(values: dict[str, Any], schema_json: bytes) -> None:
     """Validate values against one schema document; raises `ValuesError` with the report."""
-    try:
-        schema = json.loads(schema_json)
-    except ValueError as err:
-        raise ValuesError(_json_error(err)) from None
-    _check_against_metaschema(schema)
+    schema = _checked_schema(schema_json)
     err = _Validator(schema).validate(schema, values, [], ROOT_URL)
     if err is None:
         return

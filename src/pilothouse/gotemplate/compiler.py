@@ -70,9 +70,6 @@ class _Func:
         self.params = params
         self.lines: list[str] = []
         self.tmp = 0
-        self.locals_counter = 0
-        self.nonlocals: set[str] = set()
-        self.assigned: set[str] = set()
 
 
 class TemplateCompiler:
@@ -135,7 +132,6 @@ class TemplateCompiler:
         self.loop_stack: list[Any] = []  # one entry per enclosing range: the function holding its loop
         self.emit("w = out.append")
         dollar = self.newlocal()
-        f.assigned.add(dollar)
         self.emit(f"{dollar} = dot")
         scope = _Scope([("$", dollar, "False")])
         if tree.root is not None:
@@ -245,8 +241,6 @@ class TemplateCompiler:
             for d in decl:
                 found = inner.lookup(d.ident[0])
                 targets.append(found[0] if found else self.newlocal())
-            for t_ in targets:
-                self._note_assign(t_)
             if ndecl == 1:
                 self.emit(f"{targets[0]} = {e}")
             else:
@@ -326,17 +320,10 @@ class TemplateCompiler:
                 local = self.newlocal()
                 self.emit(f"rt.fail_at('undefined variable: ' + {name!r}, None)")
                 return local
-            local = found[0]
-            self._note_assign(local)
-            return local
+            return found[0]
         local = self.newlocal()
-        self.cur.assigned.add(local)
         scope.vars.append((name, local, "False"))
         return local
-
-    def _note_assign(self, local: str) -> None:
-        if local not in self.cur.assigned:
-            self.cur.nonlocals.add(local)
 
     # -- pipelines -----------------------------------------------------------------------------
 

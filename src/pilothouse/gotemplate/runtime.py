@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .gotypes import NAMED_INTS, FuncError, GoObject, Int64, StrMap
+from .gotypes import NAMED_INTS, FuncError, GoObject, Int64
 
 # -- sentinels ---------------------------------------------------------------------------------
 
@@ -47,8 +47,9 @@ class _Missing:
 MISSING: Any = _Missing()
 
 MAX_EXEC_DEPTH = 100000
-# Python frames are the real limit: nested template calls (and executions from functions such
-# as include) stop here with Go's depth error instead of overflowing the interpreter.
+# Python frames are the real limit: nested template calls and nested executions (a function such
+# as Helm's include calling execute) stop here with Go's depth error, far below the recursion
+# limit set next, so a runaway recursion never becomes a RecursionError.
 SAFE_DEPTH = 3000
 if sys.getrecursionlimit() < 40000:
     sys.setrecursionlimit(40000)
@@ -296,14 +297,6 @@ def not_a_function(nargs: int, final: Any, first: Any) -> None:
     """Go's notAFunction check for a non-function first word."""
     if nargs > 1 or final is not MISSING:
         raise Fail(f"can't give argument to non-function {first.string()}", first)
-
-
-# -- truth ----------------------------------------------------------------------------------------
-
-
-def truth(v: Any) -> bool:
-    """Go's truth (isTrue of the value inside any interface)."""
-    return bool(v)
 
 
 # -- calls ----------------------------------------------------------------------------------------
@@ -584,48 +577,6 @@ def chain_pipe(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool)
     return NOVALUE if r is None else r
 
 
-def callf(
-    ctx: Ctx,
-    name: str,
-    vals: tuple[Any, ...],
-    argnodes: tuple[Any, ...],
-    cmdnode: Any,
-    identnode: Any,
-    final: Any = MISSING,
-) -> Any:
-    """Call the function `name` of the execution's function map."""
-    fn = ctx.funcs.get(name)
-    if fn is None:
-        raise Fail(f"{_q(name)} is not a defined function", identnode)
-    from .builtins import BUILTINS
-
-    return invoke(ctx, fn, name, vals, argnodes, cmdnode, identnode, final, BUILTINS.get(name) is fn)
-
-
-def precheck(ctx: Ctx, name: str, nargs: int, has_final: bool, identnode: Any) -> None:
-    """Go's checks before a call evaluates its arguments: the function exists, the arity fits."""
-    fn = ctx.funcs.get(name)
-    if fn is None:
-        raise Fail(f"{_q(name)} is not a defined function", identnode)
-    params = getattr(fn, "__go_params__", None)
-    if params is None:
-        return
-    num_in = nargs + has_final
-    if fn.__go_variadic__:
-        if num_in < len(params) - 1:
-            raise Fail(f"wrong number of args for {name}: want at least {len(params) - 1} got {nargs}", identnode)
-    elif num_in != len(params):
-        raise Fail(f"wrong number of args for {name}: want {len(params)} got {num_in}", identnode)
-
-
-def is_builtin(ctx: Ctx, name: str) -> bool:
-    """Whether `name` resolves to the builtin of that name (and/or short-circuit only then)."""
-    from .builtins import BUILTINS
-
-    fn = ctx.funcs.get(name)
-    return fn is not None and BUILTINS.get(name) is fn
-
-
 # -- range ----------------------------------------------------------------------------------------
 
 
@@ -741,6 +692,3 @@ def explicit_nil_chain(node: Any) -> Any:
 def fail_at(msg: str, node: Any) -> Any:
     """Raise an execution error at `node`."""
     raise Fail(msg, node)
-
-
-_STRMAP = StrMap

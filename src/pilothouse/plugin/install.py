@@ -259,9 +259,10 @@ def _finish(target: str, opts: InstallOptions, out: Out) -> Plugin:
         except PluginError:
             _remove(target)
             raise
+        from pilothouse.plugin import wasm
         from pilothouse.plugin.runtimes import extism
 
-        extism.precompile(plugin.wasm_path)
+        extism.precompile(plugin.wasm_path, wasm.granted(plugin))
     run_hook(plugin, "install")
     out(f"Installed plugin: {plugin.name}")
     return plugin
@@ -337,9 +338,10 @@ def update(name: str, out: Out = print) -> None:
     _git(["pull", "--quiet", "--ff-only"], cwd=path)
     plugin = load_dir(plugin.dir)
     if plugin.runtime == "extism/v1":
+        from pilothouse.plugin import wasm
         from pilothouse.plugin.runtimes import extism
 
-        extism.precompile(plugin.wasm_path)
+        extism.precompile(plugin.wasm_path, wasm.granted(plugin))
     run_hook(plugin, "update")
     out(f"Updated plugin: {name}")
 

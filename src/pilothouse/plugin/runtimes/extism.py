@@ -49,59 +49,69 @@ class _Denied(PluginError):
 
 
 _lock = threading.Lock()
-_engine: wt.Engine | None = None
-_engine_tag: str | None = None
-_kernel: wt.Module | None = None
-_ticker_started = False
+_engines: dict[tuple[bool, bool], wt.Engine] = {}
+_kernels: dict[tuple[bool, bool], wt.Module] = {}
+_lib_tag: str | None = None
+_ticking: set[tuple[bool, bool]] = set()
 _instances: dict[tuple[Any, ...], _Instance] = {}
 _modules: dict[tuple[Any, ...], wt.Module] = {}
 
 
-def engine() -> wt.Engine:
-    """The process's one engine: epoch interruption (timeouts) and fuel are always on."""
-    global _engine
-    if _engine is None:
+def flavor(caps: Capabilities) -> tuple[bool, bool]:
+    """(epoch, fuel): the instrumentation a plugin's grant needs.
+
+    Deadline checks and fuel counting are compiled into the code and cost up to a third of a
+    call's time, so a plugin gets them only when its grant has a timeout or a fuel limit.
+    """
+    return bool(caps.timeout_ms), bool(caps.fuel)
+
+
+def engine(flv: tuple[bool, bool] = (True, True)) -> wt.Engine:
+    """The process's engine for one instrumentation flavour."""
+    eng = _engines.get(flv)
+    if eng is None:
         with _lock:
-            if _engine is None:
+            eng = _engines.get(flv)
+            if eng is None:
                 try:
-                    _engine = wt.Engine(epoch=True, fuel=True)
+                    eng = _engines[flv] = wt.Engine(epoch=flv[0], fuel=flv[1])
                 except (wt.WasmError, OSError) as err:
                     raise PluginError(f"cannot start the WebAssembly runtime: {err}") from None
-    return _engine
+    return eng
 
 
-def engine_tag() -> str:
-    """Part of every compile-cache key: the wasmtime build and our engine settings."""
-    global _engine_tag
-    if _engine_tag is None:
-        _engine_tag = f"wt{wt.version_tag()}-ef1"
-    return _engine_tag
+def engine_tag(flv: tuple[bool, bool] = (True, True)) -> str:
+    """Part of every compile-cache key: the wasmtime build and the engine's settings."""
+    global _lib_tag
+    if _lib_tag is None:
+        _lib_tag = wt.version_tag()
+    return f"wt{_lib_tag}-e{int(flv[0])}f{int(flv[1])}"
 
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-def _kernel_module() -> wt.Module:
-    global _kernel
-    if _kernel is None:
+def _kernel_module(flv: tuple[bool, bool] = (True, True)) -> wt.Module:
+    kernel = _kernels.get(flv)
+    if kernel is None:
         import hashlib
 
         with open(os.path.join(os.path.dirname(__file__), "kernel.wat"), "rb") as fh:
             wat = fh.read()
         sha = "kernel-" + hashlib.sha256(wat).hexdigest()[:32]
-        _kernel = cache.load_or_compile(engine(), engine_tag(), sha, lambda: wt.wat2wasm(wat.decode()))
-    return _kernel
+        kernel = _kernels[flv] = cache.load_or_compile(engine(flv), engine_tag(flv), sha,
+                                                       lambda: wt.wat2wasm(wat.decode()))
+    return kernel
 
 
-def _start_ticker() -> None:
+def _start_ticker(flv: tuple[bool, bool]) -> None:
     """Advance the engine's epoch every TICK_MS, so deadlines (timeouts) can fire."""
-    global _ticker_started
     with _lock:
-        if _ticker_started:
+        if flv in _ticking:
             return
-        _ticker_started = True
-    eng = engine()
+        _ticking.add(flv)
+    eng = engine(flv)
 
     def tick() -> None:
         while True:
@@ -118,29 +128,30 @@ def _read_file(path: str) -> Any:
     return read
 
 
-def load_module(path: str) -> wt.Module:
+def load_module(path: str, flv: tuple[bool, bool] = (True, True)) -> wt.Module:
     """The compiled module for a plugin.wasm: kept in memory, else from the disk cache, else compiled."""
     st = os.stat(path)
-    key = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    key = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino, flv)
     mod = _modules.get(key)
     if mod is None:
         sha = cache.file_sha256(path)
         try:
-            mod = cache.load_or_compile(engine(), engine_tag(), sha, _read_file(path))
+            mod = cache.load_or_compile(engine(flv), engine_tag(flv), sha, _read_file(path))
         except wt.WasmError as err:
             raise PluginError(f"invalid wasm module {path}: {_first_line(str(err))}") from None
         _modules[key] = mod
     return mod
 
 
-def precompile(path: str) -> str:
-    """Compile a plugin.wasm into the cache (done at install); returns its sha256."""
+def precompile(path: str, caps: Capabilities | None = None) -> str:
+    """Compile a plugin.wasm into the cache for the flavour its grant needs (done at install)."""
+    flv = flavor(caps) if caps is not None else (True, True)
     sha = cache.file_sha256(path)
     try:
-        cache.load_or_compile(engine(), engine_tag(), sha, _read_file(path))
+        cache.load_or_compile(engine(flv), engine_tag(flv), sha, _read_file(path))
     except wt.WasmError as err:
         raise PluginError(f"invalid wasm module {path}: {_first_line(str(err))}") from None
-    _kernel_module()
+    _kernel_module(flv)
     return sha
 
 
@@ -211,7 +222,8 @@ class _Instance:
             self.iodir = tempfile.mkdtemp(prefix="pilot-wasi-io-")
             self.out = _Capture(os.path.join(self.iodir, "stdout"))
             self.err = _Capture(os.path.join(self.iodir, "stderr"))
-        self.store = wt.Store(engine())
+        self.flavor = flavor(caps)
+        self.store = wt.Store(engine(self.flavor))
         self.linker: wt.Linker | None = None
         try:
             self._setup(module, inherit_stdin, passthrough)
@@ -222,8 +234,10 @@ class _Instance:
     def _setup(self, module: wt.Module, inherit_stdin: bool, passthrough: bool) -> None:
         caps, store, name = self.caps, self.store, self.name
         store.set_memory_limit(caps.max_pages * PAGE)
-        store.set_epoch_deadline(_NO_DEADLINE)
-        store.set_fuel(_UNLIMITED_FUEL)
+        if self.flavor[0]:
+            store.set_epoch_deadline(_NO_DEADLINE)
+        if self.flavor[1]:
+            store.set_fuel(_UNLIMITED_FUEL)
         preopens = []
         if caps.create_temp_dir:
             import tempfile
@@ -241,9 +255,9 @@ class _Instance:
         except wt.WasmError as err:
             raise PluginError(f'plugin "{name}": {err}') from None
 
-        self.linker = linker = wt.Linker(engine())
+        self.linker = linker = wt.Linker(engine(self.flavor))
         linker.define_wasi()
-        self.kernel = linker.instantiate(store, _kernel_module())
+        self.kernel = linker.instantiate(store, _kernel_module(self.flavor))
         ctx = store.ctx
         self.kmem = self.kernel.memory(ctx)
         k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "reset", "input_set", "output_offset",
@@ -435,12 +449,11 @@ class _Instance:
     def _guarded(self, fn: Any) -> Any:
         """Run guest code under the grant's fuel and deadline; map traps to clear errors."""
         store = self.store
-        store.set_fuel(self.caps.fuel or _UNLIMITED_FUEL)
-        if self.caps.timeout_ms:
-            _start_ticker()
+        if self.flavor[1]:
+            store.set_fuel(self.caps.fuel)
+        if self.flavor[0]:
+            _start_ticker(self.flavor)
             store.set_epoch_deadline(max(1, -(-self.caps.timeout_ms // TICK_MS)) + 1)
-        else:
-            store.set_epoch_deadline(_NO_DEADLINE)
         try:
             return fn()
         except wt.Exit as ex:
@@ -549,7 +562,7 @@ def invoke(name: str, wasm_path: str, caps: Capabilities, ptype: str, message: b
     they are captured into the result.
     """
     env = env or {}
-    module = load_module(wasm_path)
+    module = load_module(wasm_path, flavor(caps))
     key = (threading.get_ident(), os.path.abspath(wasm_path), repr(caps), ptype,
            tuple(sorted(env.items())), inherit_stdin, passthrough, debug)
     inst = _instances.pop(key, None) if reuse else None
