@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 
 # Environment variables that carry credentials. Helm hands them to every plugin; the Wasm
 # sandbox gives them only when a plugin asks for them by name and the user agrees.
@@ -65,29 +64,46 @@ def install_dir() -> str:
     return dirs[0] if dirs else os.path.join(data_home(), "plugins")
 
 
-@dataclass
-class HelmSettings:
-    """The settings Helm exports to plugins as HELM_* variables."""
+_DEFAULTS: dict[str, object] = {
+    "debug": False, "namespace": None, "kube_context": "", "kubeconfig": "", "kube_token": "", "kube_as_user": "",
+    "kube_as_groups": None, "kube_apiserver": "", "kube_ca_file": "", "kube_insecure_skip_tls_verify": False,
+    "kube_tls_server_name": "", "registry_config": "", "repository_config": "", "repository_cache": "",
+    "content_cache": "", "max_history": 10, "burst_limit": 100, "qps": 0.0, "helm_bin": "",
+}
 
-    debug: bool = False
-    namespace: str | None = None
-    kube_context: str = ""
-    kubeconfig: str = ""
-    kube_token: str = ""
-    kube_as_user: str = ""
-    kube_as_groups: list[str] = field(default_factory=list)
-    kube_apiserver: str = ""
-    kube_ca_file: str = ""
-    kube_insecure_skip_tls_verify: bool = False
-    kube_tls_server_name: str = ""
-    registry_config: str = ""
-    repository_config: str = ""
-    repository_cache: str = ""
-    content_cache: str = ""
-    max_history: int = 10
-    burst_limit: int = 100
-    qps: float = 0.0
-    helm_bin: str = ""
+
+class HelmSettings:
+    """The settings Helm exports to plugins as HELM_* variables (attribute names as in ``_DEFAULTS``)."""
+
+    FIELDS = tuple(_DEFAULTS)
+
+    debug: bool
+    namespace: str | None
+    kube_context: str
+    kubeconfig: str
+    kube_token: str
+    kube_as_user: str
+    kube_as_groups: list[str]
+    kube_apiserver: str
+    kube_ca_file: str
+    kube_insecure_skip_tls_verify: bool
+    kube_tls_server_name: str
+    registry_config: str
+    repository_config: str
+    repository_cache: str
+    content_cache: str
+    max_history: int
+    burst_limit: int
+    qps: float
+    helm_bin: str
+
+    def __init__(self, **values: object) -> None:
+        for name, default in _DEFAULTS.items():
+            setattr(self, name, values.pop(name, default))
+        if values:
+            raise TypeError(f"unknown settings: {', '.join(values)}")
+        if self.kube_as_groups is None:
+            self.kube_as_groups = []
 
     @classmethod
     def from_environ(cls) -> HelmSettings:
@@ -178,7 +194,7 @@ def settings_or_default(settings: object | None) -> HelmSettings:
     base = HelmSettings.from_environ()
     if settings is None:
         return base
-    for name in base.__dataclass_fields__:
+    for name in HelmSettings.FIELDS:
         if hasattr(settings, name):
             val = getattr(settings, name)
             if val is not None:

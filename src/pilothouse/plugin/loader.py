@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from pilothouse.errors import PluginError
@@ -19,12 +18,17 @@ from pilothouse.plugin.metadata import Metadata, parse
 _INDEX_VERSION = 1
 
 
-@dataclass
 class Plugin:
     """A loaded plugin: its metadata and the directory it lives in (as found, not resolved)."""
 
-    metadata: Metadata
-    dir: str
+    __slots__ = ("metadata", "dir")
+
+    def __init__(self, metadata: Metadata, dir: str) -> None:  # noqa: A002 - Helm's name for it
+        self.metadata = metadata
+        self.dir = dir
+
+    def __repr__(self) -> str:
+        return f"Plugin({self.metadata.name!r}, {self.dir!r})"
 
     @property
     def name(self) -> str:
@@ -97,7 +101,7 @@ def read_metadata(path: str) -> Metadata:
             try:
                 with open(path, "rb") as fh:
                     data = fh.read()
-                result: dict[str, Any] | str = asdict(parse(data, path))
+                result: dict[str, Any] | str = parse(data, path).record()
             except PluginError as err:
                 result = str(err)
             except OSError as err:

@@ -9,7 +9,6 @@ came from. The conversion of legacy files follows Helm: a plugin with ``download
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from pilothouse.errors import PluginError
@@ -32,18 +31,37 @@ _CONFIG_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
 }
 
 
-@dataclass
 class Metadata:
-    """One plugin's metadata in the v1 shape, whatever format its file was in."""
+    """One plugin's metadata in the v1 shape, whatever format its file was in.
 
-    name: str
-    type: str
-    runtime: str
-    version: str = ""
-    api_version: str = "v1"  # "v1" or "legacy"
-    source_url: str = ""
-    config: dict[str, Any] = field(default_factory=dict)
-    runtime_config: dict[str, Any] = field(default_factory=dict)
+    A plain class (not a dataclass): building dataclasses costs milliseconds at import, which a
+    one-shot `pilot` run would pay.
+    """
+
+    FIELDS = ("name", "type", "runtime", "version", "api_version", "source_url", "config", "runtime_config")
+    __slots__ = FIELDS
+
+    def __init__(self, name: str, type: str, runtime: str, version: str = "", api_version: str = "v1",  # noqa: A002
+                 source_url: str = "", config: dict[str, Any] | None = None,
+                 runtime_config: dict[str, Any] | None = None) -> None:
+        self.name = name
+        self.type = type
+        self.runtime = runtime
+        self.version = version
+        self.api_version = api_version  # "v1" or "legacy"
+        self.source_url = source_url
+        self.config: dict[str, Any] = config if config is not None else {}
+        self.runtime_config: dict[str, Any] = runtime_config if runtime_config is not None else {}
+
+    def record(self) -> dict[str, Any]:
+        """The fields as a dict (the inverse of ``Metadata(**record)``)."""
+        return {f: getattr(self, f) for f in self.FIELDS}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Metadata) and self.record() == other.record()
+
+    def __repr__(self) -> str:
+        return f"Metadata({self.record()!r})"
 
     def to_dict(self) -> dict[str, Any]:
         """The v1 form, as `plugin.yaml` would spell it."""

@@ -29,7 +29,6 @@ import fnmatch
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pilothouse.errors import PluginError
@@ -44,36 +43,69 @@ HOST_FUNCTIONS = ("log", "getenv")
 _CONTEXT_ENV_TYPES = ("cli/v1", "getter/v1")
 
 
-@dataclass
 class Mount:
     """A host directory visible to the plugin at ``guest``."""
 
-    host: str
-    guest: str
-    writable: bool = False
+    __slots__ = ("host", "guest", "writable")
+
+    def __init__(self, host: str, guest: str, writable: bool = False) -> None:
+        self.host = host
+        self.guest = guest
+        self.writable = writable
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"host": self.host, "guest": self.guest, "writable": self.writable}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mount) and self.as_dict() == other.as_dict()
+
+    def __repr__(self) -> str:
+        return f"Mount({self.host!r}, {self.guest!r}, {self.writable!r})"
 
 
-@dataclass
 class Capabilities:
-    """A set of capabilities: either what a plugin requests or what it is granted."""
+    """A set of capabilities: either what a plugin requests or what it is granted.
 
-    max_pages: int = 0  # 0 = none requested
-    max_http_response_bytes: int = 0
-    max_var_bytes: int = 0
-    timeout_ms: int = 0  # 0 = no deadline
-    fuel: int = 0  # 0 = no fuel limit
-    max_output_bytes: int = 0  # 0 = the default
-    allowed_hosts: list[str] = field(default_factory=list)
-    create_temp_dir: bool = False
-    mounts: list[Mount] = field(default_factory=list)
-    env: list[str] = field(default_factory=list)
-    host_functions: list[str] = field(default_factory=list)
-    config: dict[str, str] = field(default_factory=dict)
+    A plain class, not a dataclass, to keep a one-shot `pilot` run's imports cheap.
+    """
+
+    FIELDS = ("max_pages", "max_http_response_bytes", "max_var_bytes", "timeout_ms", "fuel", "max_output_bytes",
+              "allowed_hosts", "create_temp_dir", "mounts", "env", "host_functions", "config")
+    __slots__ = FIELDS
+
+    def __init__(self, max_pages: int = 0, max_http_response_bytes: int = 0, max_var_bytes: int = 0,
+                 timeout_ms: int = 0, fuel: int = 0, max_output_bytes: int = 0,
+                 allowed_hosts: list[str] | None = None, create_temp_dir: bool = False,
+                 mounts: list[Mount] | None = None, env: list[str] | None = None,
+                 host_functions: list[str] | None = None, config: dict[str, str] | None = None) -> None:
+        self.max_pages = max_pages  # 0 = none requested
+        self.max_http_response_bytes = max_http_response_bytes
+        self.max_var_bytes = max_var_bytes
+        self.timeout_ms = timeout_ms  # 0 = no deadline
+        self.fuel = fuel  # 0 = no fuel limit
+        self.max_output_bytes = max_output_bytes  # 0 = the default
+        self.allowed_hosts: list[str] = list(allowed_hosts or [])
+        self.create_temp_dir = create_temp_dir
+        self.mounts: list[Mount] = list(mounts or [])
+        self.env: list[str] = list(env or [])
+        self.host_functions: list[str] = list(host_functions or [])
+        self.config: dict[str, str] = dict(config or {})
+
+    def copy(self) -> Capabilities:
+        c = Capabilities(**{f: getattr(self, f) for f in self.FIELDS})
+        c.mounts = [Mount(m.host, m.guest, m.writable) for m in self.mounts]
+        return c
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Capabilities) and repr(self) == repr(other)
+
+    def __repr__(self) -> str:
+        return "Capabilities(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self.FIELDS) + ")"
 
     def extensions(self) -> dict[str, Any]:
         """The Pilothouse-only requests, which need the user's approval."""
         return {"fuel": self.fuel, "maxOutputBytes": self.max_output_bytes,
-                "mounts": [asdict(m) for m in self.mounts], "env": sorted(self.env)}
+                "mounts": [m.as_dict() for m in self.mounts], "env": sorted(self.env)}
 
     def digest(self) -> str:
         """A stable digest of the requests that need approval."""
@@ -243,8 +275,7 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
     narrow = entry.get("narrow") or {}
     approved = entry.get("approved") == req.digest()
 
-    g = Capabilities(**{k: v for k, v in asdict(req).items() if k != "mounts"})
-    g.mounts = [Mount(**asdict(m)) for m in req.mounts]
+    g = req.copy()
     if not approved:
         g.mounts, g.env, g.fuel = [], [], 0
     g.max_pages = _narrow_num(g.max_pages or int(defaults.get("maxPages") or DEFAULT_MAX_PAGES),

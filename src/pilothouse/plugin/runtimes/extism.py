@@ -20,7 +20,6 @@ import shutil
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from pilothouse.errors import PluginError
@@ -155,15 +154,18 @@ def precompile(path: str, caps: Capabilities | None = None) -> str:
     return sha
 
 
-@dataclass
 class CallResult:
-    """What one call produced."""
+    """What one call produced (``json`` is set by the caller that decodes the output)."""
 
-    output: bytes
-    stdout: bytes = b""
-    stderr: bytes = b""
-    logs: list[tuple[str, str]] = field(default_factory=list)
-    json: Any = None
+    __slots__ = ("output", "stdout", "stderr", "logs", "json")
+
+    def __init__(self, output: bytes, stdout: bytes = b"", stderr: bytes = b"",
+                 logs: list[tuple[str, str]] | None = None) -> None:
+        self.output = output
+        self.stdout = stdout
+        self.stderr = stderr
+        self.logs = logs or []
+        self.json: Any = None
 
 
 class _Capture:

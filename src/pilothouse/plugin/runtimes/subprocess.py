@@ -7,9 +7,7 @@ business (`pilothouse.plugin.types`).
 from __future__ import annotations
 
 import os
-import platform
 import shutil
-import subprocess
 import sys
 from collections.abc import Mapping
 from typing import IO, Any
@@ -29,7 +27,7 @@ def go_os() -> str:
 
 def go_arch() -> str:
     """Go's GOARCH name for this machine."""
-    m = platform.machine().lower()
+    m = (os.uname().machine if hasattr(os, "uname") else __import__("platform").machine()).lower()
     return _GOARCH.get(m, m)
 
 
@@ -90,8 +88,13 @@ def resolve(exe: str) -> str:
 
 
 def run(argv: list[str], env: Mapping[str, str], *, name: str, stdin: bytes | IO[Any] | None = None,
-        capture_stdout: bool = False, capture_stderr: bool = False) -> subprocess.CompletedProcess[bytes]:
-    """Run a plugin command. Input is bytes (piped) or a file (inherited); None inherits stdin."""
+        capture_stdout: bool = False, capture_stderr: bool = False) -> Any:
+    """Run a plugin command. Input is bytes (piped) or a file (inherited); None inherits stdin.
+
+    Returns the `subprocess.CompletedProcess`.
+    """
+    import subprocess  # only a subprocess plugin pays for it
+
     argv = [resolve(argv[0]), *argv[1:]]
     try:
         return subprocess.run(
