@@ -87,9 +87,8 @@ def run(args: argparse.Namespace) -> int:
                       f"APPLY_METHOD: {_apply_method(md['applyMethod'])}\n")
     else:
         if args.template:
-            from pilothouse.gotemplate import TemplateSet
-
             from pilothouse.funcs import helm_funcs
+            from pilothouse.gotemplate import TemplateSet
 
             ts = TemplateSet(funcs=helm_funcs())
             ts.parse("template", args.template)
