@@ -1,6 +1,10 @@
-"""The parts of Go's `strconv` that `fmt` and the template functions need.
+"""Go's `strconv`: the one place every package takes Go's number and string literals from.
 
-`format_float` is strconv.FormatFloat and `quote` is strconv.Quote, byte for byte. Python's
+Formatting: `format_float` is strconv.FormatFloat and `quote` is strconv.Quote, byte for byte
+(`format_float_json` is encoding/json's float layout on top of it). Parsing: `parse_int`,
+`parse_uint`, `atoi` and `parse_float` accept exactly what Go accepts (base prefixes, `_`
+separators, inf/nan) and raise `NumError` with Go's error text; `unquote` reads Go string
+and rune literals. Python's
 float repr already yields the shortest digit string that round-trips (as Go's Ryu does), and
 `%.Ne`/`%.Nf` round the exact binary value half-to-even (as Go's decimal conversion does), so
 the work here is laying those digits out the way Go does.
@@ -12,6 +16,7 @@ U+DC80..U+DCFF (Python's "surrogateescape"), which is how Go's invalid bytes are
 from __future__ import annotations
 
 import math
+import re
 import struct
 
 _LOWERHEX = "0123456789abcdef"
@@ -334,3 +339,216 @@ def can_backquote(s: str) -> bool:
         if (r < 0x20 and r != 9) or r == 0x60 or r == 0x7F:
             return False
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# unquoting
+
+
+class NumError(ValueError):
+    """A literal Go's strconv refuses; the message is Go's Err text ("invalid syntax", ...)."""
+
+    def __init__(self, msg: str = "invalid syntax") -> None:
+        super().__init__(msg)
+
+
+_ERR_RANGE = "value out of range"
+_UNESCAPE = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92, "'": 39, '"': 34}
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def unquote_char(s: str, i: int, quote_ch: str) -> tuple[int, bool, int]:
+    """Decode one (possibly escaped) character of `s` at index `i`.
+
+    Returns (value, is_byte, next index); is_byte is True for \\x and octal escapes, which
+    stand for a raw byte rather than a rune.
+    """
+    c = s[i]
+    if c == quote_ch and quote_ch in "'\"":
+        raise NumError()
+    if c != "\\":
+        return ord(c), False, i + 1
+    if i + 1 >= len(s):
+        raise NumError()
+    c = s[i + 1]
+    i += 2
+    if c in _UNESCAPE:
+        if c in "'\"" and c != quote_ch:
+            raise NumError()
+        return _UNESCAPE[c], False, i
+    if c in "xuU":
+        n = {"x": 2, "u": 4, "U": 8}[c]
+        digits = s[i : i + n]
+        if len(digits) < n or not all(d in _HEXDIGITS for d in digits):
+            raise NumError()
+        v = int(digits, 16)
+        if c == "x":
+            return v, True, i + n
+        if v > 0x10FFFF or 0xD800 <= v <= 0xDFFF:
+            raise NumError()
+        return v, False, i + n
+    if "0" <= c <= "7":
+        digits = s[i - 1 : i + 2]
+        if len(digits) < 3 or not all("0" <= d <= "7" for d in digits):
+            raise NumError()
+        v = int(digits, 8)
+        if v > 255:
+            raise NumError()
+        return v, True, i + 2
+    raise NumError()
+
+
+def unquote(s: str) -> str:
+    """strconv.Unquote for "…" and `…` literals (the lexer guarantees the outer shape)."""
+    if len(s) < 2 or s[0] != s[-1]:
+        raise NumError()
+    q = s[0]
+    body = s[1:-1]
+    if q == "`":
+        if "`" in body:
+            raise NumError()
+        return body.replace("\r", "")
+    if q != '"':
+        raise NumError()
+    if "\\" not in body:
+        if '"' in body or "\n" in body:
+            raise NumError()
+        return body
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        if body[i] == "\n":
+            raise NumError()
+        v, is_byte, i = unquote_char(body, i, '"')
+        if is_byte:
+            out.append(v)
+        else:
+            out += chr(v).encode("utf-8", "surrogatepass")
+    return out.decode("utf-8", "surrogateescape")
+
+
+def unquote_rune(text: str) -> int:
+    """The value of a Go character constant such as ``'a'`` or ``'\\n'``."""
+    body = text[1:]
+    v, _, i = unquote_char(body, 0, "'")
+    if body[i:] != "'":
+        raise NumError(f"malformed character constant: {text}")
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing numbers
+
+
+def underscore_ok(s: str) -> bool:
+    """Go's rule for '_' digit separators: only between digits, or after a base prefix."""
+    if s[:1] in ("+", "-"):
+        s = s[1:]
+    saw = "^"  # what came last: ^ start, 0 digit or prefix, _ underscore, ! anything else
+    i = 0
+    hexa = False
+    if len(s) >= 2 and s[0] == "0" and s[1] in "bBoOxX":
+        i, saw, hexa = 2, "0", s[1] in "xX"
+    for ch in s[i:]:
+        if "0" <= ch <= "9" or (hexa and ch in "abcdefABCDEF"):
+            saw = "0"
+        elif ch == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+    return saw != "_"
+
+
+_DIGIT_VALUE = {c: i for i, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}
+_DIGIT_VALUE.update({c.upper(): i for c, i in _DIGIT_VALUE.items() if c.isalpha()})
+
+
+def parse_uint(s: str, base: int = 0, bits: int = 64) -> int:
+    """strconv.ParseUint(s, base, bits); base 0 reads Go's prefixes (0x, 0o, 0b, 0) and '_'."""
+    if not s:
+        raise NumError()
+    s0 = s
+    base0 = base == 0
+    if base0:
+        base = 10
+        if s[0] == "0":
+            prefix = s[1:2].lower() if len(s) >= 3 else ""
+            if prefix in ("b", "o", "x"):
+                base, s = {"b": 2, "o": 8, "x": 16}[prefix], s[2:]
+            else:
+                base, s = 8, s[1:]
+    limit = 1 << bits
+    n = 0
+    underscores = False
+    for c in s:
+        if c == "_" and base0:
+            underscores = True
+            continue
+        d = _DIGIT_VALUE.get(c, 99)
+        if d >= base:
+            raise NumError()
+        n = n * base + d
+        if n >= limit:
+            # Go stops at the first digit that overflows: range beats a later syntax error.
+            raise NumError(_ERR_RANGE)
+    if underscores and not underscore_ok(s0):
+        raise NumError()
+    return n
+
+
+def parse_int(s: str, base: int = 0, bits: int = 64) -> int:
+    """strconv.ParseInt(s, base, bits): an optional sign, then ParseUint's digits."""
+    if not s:
+        raise NumError()
+    neg = s[0] == "-"
+    body = s[1:] if s[0] in "+-" else s
+    try:
+        n = parse_uint(body, base, 64)
+    except NumError as e:
+        if str(e) != _ERR_RANGE:
+            raise
+        n = 1 << 64
+    cutoff = 1 << (bits - 1)
+    if n > cutoff or (n == cutoff and not neg):
+        raise NumError(_ERR_RANGE)
+    return -n if neg else n
+
+
+def atoi(s: str) -> int:
+    """strconv.Atoi: ParseInt(s, 10, 64), so decimal digits with an optional sign only."""
+    return parse_int(s, 10)
+
+
+_FLOAT_SPECIAL = {"inf": math.inf, "+inf": math.inf, "-inf": -math.inf, "infinity": math.inf,
+                  "+infinity": math.inf, "-infinity": -math.inf, "nan": math.nan}
+# Go's readFloat grammar; '_' may stand anywhere in the mantissa and after the exponent's
+# first digit, and underscore_ok then decides whether each one separates digits.
+_DEC_FLOAT = re.compile(r"[+-]?(?=_*\.?_*[0-9])[0-9_]*\.?[0-9_]*(?:[eE][+-]?[0-9][0-9_]*)?")
+_HEX_FLOAT = re.compile(
+    r"[+-]?0[xX](?=_*\.?_*[0-9a-fA-F])[0-9a-fA-F_]*\.?[0-9a-fA-F_]*[pP][+-]?[0-9][0-9_]*")
+
+
+def parse_float(s: str) -> float:
+    """strconv.ParseFloat(s, 64): decimal and hex (0x…p…) floats, inf, infinity and nan."""
+    special = _FLOAT_SPECIAL.get(s.lower() if s.isascii() else "")
+    if special is not None:
+        return special
+    hexa = _HEX_FLOAT.fullmatch(s) is not None
+    if not hexa and _DEC_FLOAT.fullmatch(s) is None:
+        raise NumError()
+    if "_" in s:
+        if not underscore_ok(s):
+            raise NumError()
+        s = s.replace("_", "")
+    try:
+        # Both round the exact value to nearest-even once, as Go does.
+        f = float.fromhex(s) if hexa else float(s)
+    except OverflowError:
+        f = math.inf
+    if math.isinf(f):
+        raise NumError(_ERR_RANGE)
+    return f
