@@ -71,6 +71,15 @@ def _usage() -> str:
     ]
     for name, (_, desc) in _available().items():
         lines.append(f"  {name:<12} {desc}")
+    try:
+        from pilothouse.cli.plugin_dispatch import cli_plugins
+
+        for name, plugin in sorted(cli_plugins().items()):
+            config = plugin.metadata.config  # type: ignore[attr-defined]
+            usage = config.get("shortHelp") or config.get("usage") or "a plugin command"
+            lines.append(f"  {name:<12} {usage}")
+    except PilothouseError:
+        pass  # a broken plugin directory must not break --help
     lines += ["", 'Use "pilot [command] --help" for more information about a command.']
     return "\n".join(lines)
 

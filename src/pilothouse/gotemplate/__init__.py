@@ -149,7 +149,7 @@ class TemplateSet:
         """
         fn = template if template is not None else self._templates.get(name)
         if fn is None:
-            from .strconv import quote
+            from .gostrconv import quote
 
             raise ExecError(
                 f"template: no template {quote(name)} associated with template {quote(self.name)}",
@@ -182,7 +182,7 @@ class TemplateSet:
 
 
 def _exec_error(f: _rt.Fail, name: str) -> ExecError:
-    from .strconv import quote
+    from .gostrconv import quote
 
     node = f.node
     if node is None or node.tree is None:

@@ -83,7 +83,7 @@ class Item:
 
     def describe(self) -> str:
         """The item as Go's item.String() shows it in parse errors."""
-        from .strconv import quote
+        from .gostrconv import quote
 
         if self.typ == EOF:
             return "EOF"
@@ -483,7 +483,7 @@ class Lexer:
 
 
 def _goquote(s: str) -> str:
-    from .strconv import quote
+    from .gostrconv import quote
 
     return quote(s)
 

@@ -366,7 +366,7 @@ class TemplateNode(Node):
         self.pipe = pipe
 
     def string(self) -> str:
-        from .strconv import quote
+        from .gostrconv import quote
 
         s = "{{template " + quote(self.name)
         if self.pipe is not None:
@@ -386,3 +386,25 @@ def is_empty_tree(n: Node | None) -> bool:
     if isinstance(n, TextNode):
         return n.text.strip(_GO_SPACE) == ""
     return isinstance(n, CommentNode)
+
+
+def iter_nodes(trees: Any) -> list[Node]:
+    """Every node of the given trees (a {name: Tree} mapping), in a fixed pre-order.
+
+    The order depends only on the trees' shapes, so the same text parsed again yields the same
+    sequence; a node's index in it is how a cached compiled template names that node.
+    """
+    out: list[Node] = []
+    stack: list[Any] = [t.root for t in reversed(list(trees.values())) if t.root is not None]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        children: list[Node] = []
+        for f in n.fields:
+            v = getattr(n, f)
+            if isinstance(v, Node):
+                children.append(v)
+            elif isinstance(v, list):
+                children.extend(x for x in v if isinstance(x, Node))
+        stack.extend(reversed(children))
+    return out

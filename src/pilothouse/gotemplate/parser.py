@@ -37,7 +37,7 @@ from .nodes import (
     WithNode,
     is_empty_tree,
 )
-from .strconv import SyntaxErr, parse_float, parse_int, parse_uint, unquote, unquote_rune
+from .gostrconv import NumError as SyntaxErr, parse_float, parse_int, parse_uint, unquote, unquote_rune
 
 MAX_STACK_DEPTH = 10000
 MAX_PIPELINE_CMDS = 100000
@@ -525,7 +525,7 @@ _OPERAND_START = frozenset(
 
 
 def _q(s: str) -> str:
-    from .strconv import quote
+    from .gostrconv import quote
 
     return quote(s)
 

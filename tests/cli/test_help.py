@@ -1,0 +1,22 @@
+"""`pilot --help` lists the built-in commands and the installed cli/v1 plugins, as `helm --help` does."""
+
+from __future__ import annotations
+
+from pilothouse.cli.main import main
+
+
+def test_help_lists_commands_and_plugins(tmp_path, monkeypatch, capsys):
+    plugin = tmp_path / "plugins" / "greet"
+    plugin.mkdir(parents=True)
+    (plugin / "plugin.yaml").write_text('name: greet\nversion: 0.1.0\nusage: "say hello"\ncommand: "echo hello"\n')
+    monkeypatch.setenv("HELM_PLUGINS", str(tmp_path / "plugins"))
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "  template     locally render templates\n" in out
+    assert "  greet        say hello\n" in out
+
+
+def test_unknown_command_is_a_usage_error(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("HELM_PLUGINS", str(tmp_path))
+    assert main(["frobnicate"]) == 1
+    assert capsys.readouterr().err == 'Error: unknown command "frobnicate" for "pilot"\nRun \'pilot --help\' for usage.\n'
