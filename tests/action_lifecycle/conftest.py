@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from lifecycle_helpers import CHART
 
 import fakekube
-
-CHART = os.path.join(os.path.dirname(__file__), "charts", "app")
 
 
 @pytest.fixture
@@ -37,10 +36,6 @@ def chart():
     from pilothouse.chart import load
 
     return lambda: load(CHART)
-
-
-def configmap(srv, name: str, namespace: str = "default"):
-    return next((o for o in srv.store.objects("ConfigMap", namespace) if o["metadata"]["name"] == name), None)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,8 +10,8 @@ import os
 import uuid
 
 import pytest
+from lifecycle_helpers import CHART
 
-from conftest import CHART
 from pilothouse.action.config import Configuration
 from pilothouse.action.history import History
 from pilothouse.action.install import Install

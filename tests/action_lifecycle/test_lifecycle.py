@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from lifecycle_helpers import configmap
 
-from conftest import configmap
 from pilothouse.action.history import History
 from pilothouse.action.install import Install
 from pilothouse.action.rollback import Rollback

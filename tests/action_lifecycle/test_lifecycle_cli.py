@@ -10,8 +10,8 @@ import sys
 import time
 
 import pytest
+from lifecycle_helpers import CHART, configmap
 
-from conftest import CHART, configmap
 from pilothouse.cli.main import main
 
 

@@ -131,13 +131,14 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import release_name_and_chart
     from pilothouse.chart import load
     from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
+    from pilothouse.cli.cmd_template import locate_chart
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, ReleaseError
 
     check_output(args.output)
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
                                              name_template=args.name_template)
-    chart = load(chart_ref)
+    chart = load(locate_chart(args, chart_ref))
     vals = values_from_args(args)
     cfg = config_from_args(args)
     action = build_install(cfg, args, name)

@@ -29,6 +29,21 @@ def add_render_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("-g", "--generate-name", action="store_true", help="generate the name (and omit the NAME parameter)")
     p.add_argument("--description", default="", help="add a custom description")
     p.add_argument("--hide-secret", action="store_true", help="hide Kubernetes Secrets in the output (dry-run only)")
+    p.add_argument("--repo", default="", help="chart repository url where to locate the requested chart")
+    p.add_argument("--plain-http", action="store_true", help="use insecure HTTP connections for the chart download")
+    p.add_argument("--verify", action="store_true", help="verify the package before using it")
+    p.add_argument("--keyring", default="", help="location of public keys used for verification")
+
+
+def locate_chart(args: argparse.Namespace, chart_ref: str) -> str:
+    """A local path for ``chart_ref``: itself, or the chart downloaded from a repository or registry."""
+    if args.repo or args.verify or not os.path.exists(chart_ref):
+        from pilothouse.action.pull import locate_chart as locate
+        from pilothouse.repo.getter import GetterOptions
+
+        return locate(chart_ref, args.version, verify=args.verify, keyring=args.keyring, repo_url=args.repo,
+                      options=GetterOptions(plain_http=args.plain_http), out=sys.stderr)
+    return chart_ref
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,10 +62,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
     p.add_argument("--dry-run", default="client", help='"client" (default) or "server"')
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
-    p.add_argument("--repo", default="", help="chart repository url where to locate the requested chart")
-    p.add_argument("--plain-http", action="store_true", help="use insecure HTTP connections for the chart download")
-    p.add_argument("--verify", action="store_true", help="verify the package before using it")
-    p.add_argument("--keyring", default="", help="location of public keys used for verification")
     p.set_defaults(func=run)
 
 
@@ -64,14 +75,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f'invalid dry-run value: "{args.dry_run}". Must be "none", "server", or "client"')
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
                                              name_template=args.name_template, default_name="release-name")
-    if args.repo or args.verify or not os.path.exists(chart_ref):
-        from pilothouse.action.pull import locate_chart
-        from pilothouse.repo.getter import GetterOptions
-
-        chart_ref = locate_chart(chart_ref, args.version, verify=args.verify, keyring=args.keyring,
-                                 repo_url=args.repo, options=GetterOptions(plain_http=args.plain_http),
-                                 out=sys.stderr)
-    chart = load(chart_ref)
+    chart = load(locate_chart(args, chart_ref))
     action = Template(
         release_name=name,
         namespace=args.namespace or os.environ.get("HELM_NAMESPACE") or "default",

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.chart import load
     from pilothouse.cli.cmd_install import build_install, dry_run_value, wait_strategy
     from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
+    from pilothouse.cli.cmd_template import locate_chart
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, ReleaseError
     from pilothouse.release.driver.base import ReleaseNotFoundError
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output)
     cfg = config_from_args(args)
     vals = values_from_args(args)
-    chart = load(args.chart)
+    chart = load(locate_chart(args, args.chart))
     dry = dry_run_value(args.dry_run)
     if args.install:
         from pilothouse.release.model import UNINSTALLED, sort_by_revision
