@@ -66,10 +66,13 @@ int64_t pilot_config(const char *key, char *buf, uint64_t cap);
 #ifdef PILOT_PDK_IMPLEMENTATION
 static uint64_t pilot__strlen(const char *s) { uint64_t n = 0; while (s[n]) n++; return n; }
 
+/* The kernel's memory is not the plugin's: data crosses 8 bytes per call. Wasm is
+ * little-endian, so a word moves with one load and one store (__builtin_memcpy of a constant 8
+ * bytes compiles to exactly that, with or without libc). */
 uint64_t pilot_input(uint8_t *buf, uint64_t cap) {
   uint64_t n = extism_input_length(), i = 0;
   uint64_t m = n < cap ? n : cap;
-  for (; i + 8 <= m; i += 8) { uint64_t v = extism_input_load_u64(i); for (int k = 0; k < 8; k++) buf[i + k] = (uint8_t)(v >> (8 * k)); }
+  for (; i + 8 <= m; i += 8) { uint64_t v = extism_input_load_u64(i); __builtin_memcpy(buf + i, &v, 8); }
   for (; i < m; i++) buf[i] = extism_input_load_u8(i);
   return n;
 }
@@ -80,11 +83,7 @@ pilot_handle pilot_store(const void *data, uint64_t n) {
   pilot_handle h = extism_alloc(n);
   if (!h) return 0;
   uint64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--) v = (v << 8) | b[i + k];
-    extism_store_u64(h + i, v);
-  }
+  for (; i + 8 <= n; i += 8) { uint64_t v; __builtin_memcpy(&v, b + i, 8); extism_store_u64(h + i, v); }
   for (; i < n; i++) extism_store_u8(h + i, b[i]);
   return h;
 }
@@ -92,7 +91,7 @@ pilot_handle pilot_store(const void *data, uint64_t n) {
 uint64_t pilot_load(pilot_handle h, uint8_t *buf, uint64_t cap) {
   if (!h) return 0;
   uint64_t n = extism_length(h), i = 0, m = n < cap ? n : cap;
-  for (; i + 8 <= m; i += 8) { uint64_t v = extism_load_u64(h + i); for (int k = 0; k < 8; k++) buf[i + k] = (uint8_t)(v >> (8 * k)); }
+  for (; i + 8 <= m; i += 8) { uint64_t v = extism_load_u64(h + i); __builtin_memcpy(buf + i, &v, 8); }
   for (; i < m; i++) buf[i] = extism_load_u8(h + i);
   return n;
 }

@@ -9,8 +9,8 @@ from tmpl_parse_vectors import ERROR_TESTS, IS_EMPTY_TESTS, NUMBER_TESTS, PARSE_
 from pilothouse.gotemplate import ParseError
 from pilothouse.gotemplate import lexer as L
 from pilothouse.gotemplate import parser as P
+from pilothouse.gotemplate.gostrconv import NumError, quote
 from pilothouse.gotemplate.nodes import ActionNode, TextNode, is_empty_tree
-from pilothouse.gotemplate.strconv import SyntaxErr, quote
 
 NAMES = {
     L.ERROR: "error",
@@ -82,7 +82,7 @@ def test_number_parse(row: tuple) -> None:
         body = text.lstrip("+-")
         typ = L.COMPLEX if text.endswith("i") and any(c in "+-" for c in body[1:]) else L.NUMBER
     if len(row) == 1:
-        with pytest.raises(SyntaxErr):
+        with pytest.raises(NumError):
             P.new_number(None, 0, text, typ)
         return
     _, is_int, is_uint, is_float, is_complex, i64, u64, f64, c128 = row

@@ -188,7 +188,7 @@ def render(chart: Any, *, values_files: Sequence[str] = (), values: Mapping[str,
         chart = load(os.fspath(chart))
     user = ValueOptions(value_files=list(values_files)).merge_values()
     if values:
-        from pilothouse.chart.valuesfile import merge_maps
+        from pilothouse.goyaml.values import merge_maps
 
         user = merge_maps(user, dict(values))
     top = prepare_render(chart, user, name=name, namespace=namespace, revision=revision, is_upgrade=is_upgrade,

@@ -18,9 +18,9 @@ and ``metadata``; a subchart's ``.Values`` is ``coalesced[sub.name()]``. ``.Char
 `ValuesError` with Helm's message.
 
 Modules: `model` (Chart, Metadata, Dependency, File), `loader`, `ignore` (.helmignore),
-`metadata` (Chart.yaml decoding/validation), `valuesfile` (reading values YAML), `values`
-(coalescing, `Values`), `dependencies`, `strvals` (``--set`` syntax), `options`
-(`ValueOptions`), `schema`, `create`, `lint`.
+`metadata` (Chart.yaml decoding/validation), `values` (coalescing, `Values`), `dependencies`,
+`strvals` (``--set`` syntax), `options` (`ValueOptions`), `schema`, `create`, `lint`. Values
+files are read by `pilothouse.goyaml.load_values`.
 """
 
 from __future__ import annotations

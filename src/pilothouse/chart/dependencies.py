@@ -185,7 +185,7 @@ def _path_to_map(path: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _go_sprint(val: Any) -> str:
-    from pilothouse.chart._gofmt import go_value
+    from pilothouse.gotemplate.gofmt import format_value as go_value
 
     return go_value(val)
 

@@ -198,7 +198,7 @@ def _string_type_rule(raw: dict[str, Any], key: str) -> str | None:
     val = raw[key]
     if isinstance(val, str):
         return None
-    from pilothouse.chart._gofmt import go_type
+    from pilothouse.gotemplate.gofmt import type_name as go_type
 
     # yaml.v2 then JSON: numbers arrive as float64 in the untyped map
     gotype = "float64" if isinstance(val, int | float) and not isinstance(val, bool) else go_type(val)
@@ -276,8 +276,8 @@ def values_rules(linter: Linter, overrides: dict[str, Any], skip_schema_validati
     """Helm's ValuesWithOverrides rules."""
     from pilothouse.chart.schema import validate_single
     from pilothouse.chart.values import coalesce_tables, deep_copy
-    from pilothouse.chart.valuesfile import _decode_map
     from pilothouse.errors import PilothouseError
+    from pilothouse.goyaml import unmarshal
 
     name = "values.yaml"
     path = os.path.join(linter.chart_dir, name)
@@ -285,7 +285,7 @@ def values_rules(linter: Linter, overrides: dict[str, Any], skip_schema_validati
         return
     try:
         with open(path, "rb") as fh:
-            values = _decode_map(fh.read().decode("utf-8", errors="surrogateescape"))
+            values = unmarshal(fh.read(), "map")
     except PilothouseError as err:
         linter.rule(ERROR, name, f"unable to parse YAML: {err}")
         return
@@ -373,8 +373,8 @@ def _ext(name: str) -> str:
     return go_ext(name)
 
 
-def _documents(content: str) -> list[str]:
-    from pilothouse.chart.valuesfile import split_documents
+def _documents(content: str) -> list[str] | list[bytes]:
+    from pilothouse.goyaml import split_documents
 
     try:
         return split_documents(content)
@@ -382,14 +382,14 @@ def _documents(content: str) -> list[str]:
         return [content]
 
 
-def _decode_doc(doc: str) -> Any:
+def _decode_doc(doc: str | bytes) -> Any:
     from pilothouse import goyaml
 
     return goyaml.unmarshal(doc, "any")
 
 
 def _top_indent_rule(content: str) -> str | None:
-    from pilothouse.chart._gofmt import go_quote
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
 
     for line in content.split("\n"):
         line = line.removesuffix("\r")
@@ -402,7 +402,7 @@ def _top_indent_rule(content: str) -> str | None:
 
 
 def _metadata_name_rule(kind: str, name: str) -> str | None:
-    from pilothouse.chart._gofmt import go_quote
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
 
     low = kind.lower()
     problems: list[str] = []

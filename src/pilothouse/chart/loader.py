@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pilothouse.chart.ignore import HELMIGNORE, Rules
 from pilothouse.chart.metadata import load_lock, load_metadata
 from pilothouse.chart.model import APIVERSION_V1, Chart, File, Metadata, go_ext
-from pilothouse.chart.valuesfile import read_values
 from pilothouse.errors import ChartError, PilothouseError
+from pilothouse.goyaml.values import load_values
 
 MAX_DECOMPRESSED_CHART_SIZE = 100 * 1024 * 1024
 MAX_DECOMPRESSED_FILE_SIZE = 5 * 1024 * 1024
@@ -281,7 +281,7 @@ def load_files(files: list[File]) -> Chart:
                 raise ChartError(f"cannot load Chart.lock: {err}") from None
         elif name == "values.yaml":
             try:
-                c.values = read_values(f.data)
+                c.values = load_values(f.data)
             except PilothouseError as err:
                 raise ChartError(f"cannot load values.yaml: {err}") from None
         elif name == "values.schema.json":
@@ -359,7 +359,7 @@ def _warn(message: str) -> None:
 
 
 def _q(text: str) -> str:
-    from pilothouse.chart._gofmt import go_quote
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
 
     return go_quote(text)
 

@@ -9,15 +9,14 @@ rules with Helm's messages (``validation: chart.metadata.name is required``).
 
 from __future__ import annotations
 
-import math
 import re
-import struct
 import unicodedata
 from typing import Any
 
 from pilothouse.chart._chartyaml import Uint64, decode
 from pilothouse.chart.model import Dependency, Lock, Maintainer, Metadata
 from pilothouse.errors import ChartError
+from pilothouse.gotemplate.gostrconv import format_float
 
 _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+\Z")
 
@@ -66,40 +65,8 @@ _GO_STRUCT = {"Metadata": "v2.Metadata", "Dependency": "v2.Dependency", "Maintai
 
 
 def format_float32(value: float) -> str:
-    """Go's ``strconv.FormatFloat(v, 'g', -1, 32)``: shortest float32 digits, %e beyond 1e21/-4."""
-    if math.isnan(value):
-        return "NaN"
-    try:
-        f32 = struct.unpack("f", struct.pack("f", value))[0]
-    except OverflowError:
-        f32 = math.inf if value > 0 else -math.inf
-    if math.isinf(f32):
-        return "+Inf" if f32 > 0 else "-Inf"
-    if f32 == 0:
-        return "-0" if math.copysign(1, f32) < 0 else "0"
-    text = ""
-    for prec in range(0, 10):
-        text = f"{f32:.{prec}e}"
-        if struct.unpack("f", struct.pack("f", float(text)))[0] == f32:
-            break
-    mant, exp_s = text.split("e")
-    digits = mant.replace(".", "").replace("-", "").rstrip("0") or "0"
-    return _go_g(f32 < 0, digits, int(exp_s))
-
-
-def _go_g(neg: bool, digits: str, exp: int) -> str:
-    """Lay out shortest ``digits`` (d.ddd × 10^exp) the way Go's %g with shortest precision does."""
-    sign = "-" if neg else ""
-    # with shortest precision strconv decides on %e with a fixed precision of 6
-    if exp < -4 or exp >= 6:
-        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        esign = "-" if exp < 0 else "+"
-        return f"{sign}{mant}e{esign}{abs(exp):02d}"
-    if exp < 0:
-        return f"{sign}0.{'0' * (-exp - 1)}{digits}"
-    if len(digits) <= exp + 1:
-        return sign + digits + "0" * (exp + 1 - len(digits))
-    return f"{sign}{digits[: exp + 1]}.{digits[exp + 1:]}"
+    """Go's ``strconv.FormatFloat(v, 'g', -1, 32)``: shortest float32 digits, %e below 1e-4 and from 1e6."""
+    return format_float(value, "g", -1, 32)
 
 
 def _go_type_name(val: Any) -> str:
@@ -371,6 +338,6 @@ def _go_base(name: str) -> str:
 
 def _go_quote(text: str) -> str:
     """Go's %q for a string (strconv.Quote)."""
-    from pilothouse.chart._gofmt import go_quote
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
 
     return go_quote(text)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pilothouse.chart import strvals
-from pilothouse.chart.valuesfile import merge_maps, read_values
 from pilothouse.errors import ValuesError
+from pilothouse.goyaml.values import load_values, merge_maps
 
 FileReader = Callable[[str], bytes]
 
@@ -63,12 +63,7 @@ class ValueOptions:
 
         base: dict[str, Any] = {}
         for path in self.value_files:
-            raw = self.reader(path)
-            try:
-                current = read_values(raw)
-            except ValuesError as err:
-                raise ValuesError(f"failed to parse {path}: {err}") from None
-            base = merge_maps(base, current)
+            base = merge_maps(base, load_values(self.reader(path), filename=path))
         for value in self.json_values:
             trimmed = value.strip()
             if trimmed.startswith("{"):

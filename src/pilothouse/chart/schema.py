@@ -69,7 +69,7 @@ def _json_ptr(tokens: list[str]) -> str:
 
 
 def _quote(text: str) -> str:
-    from pilothouse.chart._gofmt import go_quote
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
 
     q = go_quote(text)[1:-1].replace('\\"', '"').replace("'", "\\'")
     return f"'{q}'"
@@ -86,24 +86,32 @@ def _group_digits(text: str) -> str:
     return sign + grouped + (dot + frac if dot else "")
 
 
-def _num(val: Any) -> str:
-    from pilothouse.chart._gofmt import go_float
+def _float_text(val: float) -> str:
+    """A float in the validator's messages: shortest digits, %e below 1e-4 and from 1e21 on."""
+    from pilothouse.gotemplate.gostrconv import format_float
 
+    a = abs(val)
+    return format_float(val, "e" if a != 0 and (a < 1e-4 or a >= 1e21) else "f", -1, 64)
+
+
+def _num(val: Any) -> str:
     if isinstance(val, Fraction):
         val = float(val)
     if isinstance(val, int) and not isinstance(val, bool):
         return _group_digits(str(int(val)))
-    return _group_digits(go_float(float(val)))
+    return _group_digits(_float_text(float(val)))
 
 
 def _display(val: Any) -> str:
-    from pilothouse.chart._gofmt import go_value
+    from pilothouse.gotemplate.gofmt import format_value
 
     if isinstance(val, str):
         return _quote(val)
     if isinstance(val, list | dict):
         return "value"
-    return go_value(val)
+    if isinstance(val, float):
+        return _float_text(val)
+    return format_value(val)
 
 
 def _type_of(val: Any) -> str:
@@ -648,7 +656,7 @@ def _json_error(err: ValueError) -> str:
 
 def validate_against_schema(chart: Chart, values: dict[str, Any]) -> str:
     """The report for ``chart`` and its enabled subcharts ("" when everything is valid)."""
-    from pilothouse.chart._gofmt import go_type
+    from pilothouse.gotemplate.gofmt import type_name as go_type
 
     report: list[str] = []
     if chart.schema is not None:

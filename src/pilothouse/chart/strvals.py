@@ -90,29 +90,27 @@ def typed_val(val: str, as_string: bool) -> Any:
 
 
 def _parse_int64(text: str) -> int | None:
-    """strconv.ParseInt(s, 10, 64)."""
-    s = text[1:] if text[:1] in "+-" else text
-    if not s or not s.isascii() or not s.isdigit():
+    """strconv.ParseInt(s, 10, 64); None where Go returns an error."""
+    from pilothouse.gotemplate.gostrconv import NumError, parse_int
+
+    try:
+        return parse_int(text, 10)
+    except NumError:
         return None
-    val = int(text)
-    return val if -(2**63) <= val < 2**63 else None
 
 
 def _atoi(text: str) -> int:
     """strconv.Atoi, raising with Go's message."""
-    from pilothouse.chart._gofmt import go_quote
+    from pilothouse.gotemplate.gostrconv import NumError, atoi
 
-    s = text[1:] if text[:1] in "+-" else text
-    if not s or not s.isascii() or not s.isdigit():
-        raise ValuesError(f"strconv.Atoi: parsing {go_quote(text)}: invalid syntax")
-    val = int(text)
-    if not -(2**63) <= val < 2**63:
-        raise ValuesError(f"strconv.Atoi: parsing {go_quote(text)}: value out of range")
-    return val
+    try:
+        return atoi(text)
+    except NumError as e:
+        raise ValuesError(f"strconv.Atoi: parsing {_quote(text)}: {e}") from None
 
 
 def _quote(text: str) -> str:
-    from pilothouse.chart._gofmt import go_quote
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
 
     return go_quote(text)
 
@@ -132,7 +130,7 @@ def _runes_q(text: str) -> str:
 
 
 def _conversion_panic(val: Any, want: str) -> ValuesError:
-    from pilothouse.chart._gofmt import go_type
+    from pilothouse.gotemplate.gofmt import type_name as go_type
 
     got = "nil" if val is None else go_type(val)
     return ValuesError(f"unable to parse key: interface conversion: interface {{}} is {got}, not {want}")

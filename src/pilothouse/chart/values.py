@@ -61,14 +61,14 @@ def _coalesce(chart: Chart, dest: dict[str, Any], prefix: str, merge: bool) -> d
 
 
 def _coalesce_deps(chart: Chart, dest: dict[str, Any], prefix: str, merge: bool) -> dict[str, Any]:
-    from pilothouse.chart._gofmt import go_bool_verb
+    from pilothouse.gotemplate.gofmt import sprintf
 
     for sub in chart.dependencies():
         name = sub.name()
         if name not in dest:
             dest[name] = {}
         elif not isinstance(dest[name], dict):
-            raise ValuesError(f"type mismatch on {name}: {go_bool_verb(dest[name])}")
+            raise ValuesError(f"type mismatch on {name}: {sprintf('%t', dest[name])}")
         sub_values = dest[name]
         sub_prefix = _prefix(prefix, chart.name())
         _coalesce_globals(sub_values, dest, sub_prefix)
@@ -186,7 +186,7 @@ def _clean_nils(m: dict[str, Any]) -> None:
 
 
 def _v(val: Any) -> str:
-    from pilothouse.chart._gofmt import go_value
+    from pilothouse.gotemplate.gofmt import format_value as go_value
 
     return go_value(val)
 
@@ -199,7 +199,7 @@ class NoTableError(ValuesError):
     """Helm's ErrNoTable: ``"name" is not a table``."""
 
     def __init__(self, key: str) -> None:
-        from pilothouse.chart._gofmt import go_quote
+        from pilothouse.gotemplate.gostrconv import quote as go_quote
 
         super().__init__(f"{go_quote(key)} is not a table")
         self.key = key
@@ -209,7 +209,7 @@ class NoValueError(ValuesError):
     """Helm's ErrNoValue: ``"name" is not a value``."""
 
     def __init__(self, key: str) -> None:
-        from pilothouse.chart._gofmt import go_quote
+        from pilothouse.gotemplate.gostrconv import quote as go_quote
 
         super().__init__(f"{go_quote(key)} is not a value")
         self.key = key

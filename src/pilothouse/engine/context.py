@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from pilothouse.chart.values import Values
-from pilothouse.gotemplate.gotypes import GoObject, JSONStruct, StrList, StrMap
+from pilothouse.gotemplate.gotypes import GoObject, JSONStruct, StrList, StrMap, gofunc
 
 # What Helm v4.2.3 reports about itself to templates (`.Capabilities.HelmVersion`).
 HELM_VERSION = "v4.2"
@@ -123,18 +123,22 @@ class Files(dict):
     go_methods: ClassVar[frozenset[str]] = frozenset({"Get", "GetBytes", "Glob", "Lines", "AsConfig", "AsSecrets"})
     zero: ClassVar[Any] = None
 
+    @gofunc("string")
     def GetBytes(self, name: str) -> bytes:  # noqa: N802
         return self.get(name, b"")
 
+    @gofunc("string")
     def Get(self, name: str) -> str:  # noqa: N802
         return self.get(name, b"").decode("utf-8", "replace")
 
+    @gofunc("string")
     def Glob(self, pattern: str) -> Files:  # noqa: N802
         rx = _glob_regex(pattern)
         if rx is None:  # an invalid pattern matches everything, as in Helm
             return Files(self)
         return Files({k: v for k, v in self.items() if rx.fullmatch(k)})
 
+    @gofunc("string")
     def Lines(self, path: str) -> StrList:  # noqa: N802
         data = self.get(path)
         if not data:
@@ -168,6 +172,7 @@ class VersionSet(StrList):
     go_type: ClassVar[str] = "common.VersionSet"
     go_methods: ClassVar[frozenset[str]] = frozenset({"Has"})
 
+    @gofunc("string")
     def Has(self, api_version: str) -> bool:  # noqa: N802
         return api_version in self
 
@@ -177,11 +182,13 @@ class KubeVersion(GoObject):
 
     go_type = "common.KubeVersion"
     go_fields = ("Version", "Major", "Minor")
+    go_all_fields = ("Version", "normalizedVersion", "Major", "Minor")
     go_methods = frozenset({"String", "GitVersion"})
 
     def __init__(self, version: str, normalized: str, major: str, minor: str) -> None:
         self.Version = version
         self.normalized = normalized
+        self.normalizedVersion = normalized  # noqa: N815 - Go's unexported field, as %v prints it
         self.Major = major
         self.Minor = minor
 
@@ -203,7 +210,9 @@ class KubeVersion(GoObject):
     def GitVersion(self) -> str:  # noqa: N802
         return self.Version
 
-    def go_string(self) -> str:
+    def go_ptr_string(self) -> str:
+        # Helm declares String() on *KubeVersion: printed by the template it is "v1.36.0",
+        # passed to printf/quote/toString it is the struct "{v1.36.0 v1.36.0 1 36}".
         return self.String()
 
     def go_json(self) -> JSONStruct:

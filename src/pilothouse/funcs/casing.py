@@ -9,6 +9,7 @@ which charts that build resource names from values depend on.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from pilothouse.funcs.gounicode import (
     from_bytes,
@@ -74,20 +75,10 @@ def _next_word(s: str) -> tuple[int, str, str]:
     rem = offset  # index into s where `remaining` starts
     if _is_connector(r):
         wt = _CONNECTOR
-        while rem < len(s):
-            r, size = _next_valid(s, rem, r)
-            if not _is_connector(r):
-                break
-            offset += size
-            rem += size
+        offset = rem = _skip(s, rem, r, _is_connector)
     elif is_punct(r):
         wt = _PUNCT
-        while rem < len(s):
-            r, size = _next_valid(s, rem, r)
-            if not is_punct(r):
-                break
-            offset += size
-            rem += size
+        offset = rem = _skip(s, rem, r, is_punct)
     elif is_upper(r):
         wt = _UPPER
         if rem < len(s):
@@ -108,39 +99,35 @@ def _next_word(s: str) -> tuple[int, str, str]:
                     offset -= prev_size
                     rem = offset
             elif _is_alphabet(r):
-                offset += size
-                rem += size
-                while rem < len(s):
-                    r, size = _next_valid(s, rem, r)
-                    if not _is_alphabet(r) or is_upper(r):
-                        break
-                    offset += size
-                    rem += size
+                offset = rem = _skip(s, rem + size, r, _is_lower_alphabet)
     elif _is_alphabet(r):
         wt = _ALPHA
-        while rem < len(s):
-            r, size = _next_valid(s, rem, r)
-            if not _is_alphabet(r) or is_upper(r):
-                break
-            offset += size
-            rem += size
+        offset = rem = _skip(s, rem, r, _is_lower_alphabet)
     elif is_number(r):
         wt = _NUMBER
-        while rem < len(s):
-            r, size = _next_valid(s, rem, r)
-            if not is_number(r):
-                break
-            offset += size
-            rem += size
+        offset = rem = _skip(s, rem, r, is_number)
     else:
         wt = _OTHER
-        while rem < len(s):
-            r, size = _next_valid(s, rem, r)
-            if size == 0 or _is_connector(r) or _is_alphabet(r) or is_number(r) or is_punct(r):
-                break
-            offset += size
-            rem += size
+        offset = rem = _skip(s, rem, r, _is_other)
     return wt, s[:offset], s[rem:]
+
+
+def _skip(s: str, pos: int, r: str, keep: Callable[[str], bool]) -> int:
+    """Where the run of valid runes from `pos` that `keep` accepts ends (`r`: the last rune read)."""
+    while pos < len(s):
+        r, size = _next_valid(s, pos, r)
+        if not keep(r):
+            break
+        pos += size
+    return pos
+
+
+def _is_lower_alphabet(r: str) -> bool:
+    return _is_alphabet(r) and not is_upper(r)
+
+
+def _is_other(r: str) -> bool:
+    return not (_is_connector(r) or _is_alphabet(r) or is_number(r) or is_punct(r))
 
 
 def _lower_word(out: list[str], wt: int, word: str, connector: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pilothouse.funcs.cast import wrap_int64
 from pilothouse.funcs.gotime import (
     NANOS,
     UTC,
@@ -20,6 +21,7 @@ from pilothouse.funcs.gotime import (
     local,
     parse_duration,
 )
+from pilothouse.gotemplate.gostrconv import NumError, parse_int
 from pilothouse.gotemplate.gotypes import FuncError, Int64, gofunc
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
@@ -91,15 +93,13 @@ def ago(when: Any) -> str:
 
 def _parse_int64(s: str) -> int:
     """strconv.ParseInt(s, 10, 64) as Sprig uses it: errors give 0, except out of range clamps."""
-    body = s[1:] if s[:1] in ("+", "-") else s
-    if not body or not body.isascii() or not body.isdigit():
-        return 0
-    n = int(s)
-    return min(max(n, _INT64_MIN), _INT64_MAX)
-
-
-def _wrap64(n: int) -> int:
-    return (n - _INT64_MIN) % (1 << 64) + _INT64_MIN
+    try:
+        return parse_int(s, 10)
+    except NumError as e:
+        if str(e) != "value out of range":
+            return 0
+        # Go returns the nearest int64 along with the range error, and Sprig keeps it.
+        return _INT64_MIN if s.startswith("-") else _INT64_MAX
 
 
 @gofunc("interface {}")
@@ -111,7 +111,7 @@ def duration(sec: Any) -> str:
         n = int(sec)
     else:
         n = 0
-    return Duration(_wrap64(n * NANOS)).String()  # Go's int64 multiplication wraps
+    return Duration(wrap_int64(n * NANOS)).String()  # Go's int64 multiplication wraps
 
 
 _ROUND_UNITS = (

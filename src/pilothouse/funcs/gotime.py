@@ -14,6 +14,7 @@ import struct
 import time as _time
 from typing import ClassVar
 
+from pilothouse.funcs.cast import wrap_int64
 from pilothouse.gotemplate.gotypes import NAMED_INTS, FuncError, GoObject, Int64, gofunc
 
 NANOS = 1_000_000_000
@@ -113,11 +114,6 @@ class Weekday(int, GoObject):
 
     def go_json(self) -> int:
         return int(self)
-
-
-def _wrap64(n: int) -> int:
-    """Go int64 arithmetic wraps around."""
-    return (n - _INT64_MIN) % (1 << 64) + _INT64_MIN
 
 
 def _frac(v: int, prec: int) -> tuple[str, int]:
@@ -293,7 +289,7 @@ def parse_duration(s: str) -> Duration:
         if total > 1 << 63:
             raise bad
     if neg:
-        return Duration(_wrap64(-total))
+        return Duration(wrap_int64(-total))
     if total > _INT64_MAX:
         raise bad
     return Duration(total)
@@ -606,13 +602,13 @@ class GoTime(GoObject):
         return Int64(self.unix)
 
     def UnixMilli(self) -> Int64:  # noqa: N802
-        return Int64(_wrap64(self.unix * 1000 + self.nsec // 1_000_000))
+        return Int64(wrap_int64(self.unix * 1000 + self.nsec // 1_000_000))
 
     def UnixMicro(self) -> Int64:  # noqa: N802
-        return Int64(_wrap64(self.unix * 1_000_000 + self.nsec // 1000))
+        return Int64(wrap_int64(self.unix * 1_000_000 + self.nsec // 1000))
 
     def UnixNano(self) -> Int64:  # noqa: N802
-        return Int64(_wrap64(self._total_ns()))
+        return Int64(wrap_int64(self._total_ns()))
 
     def UTC(self) -> GoTime:  # noqa: N802
         return GoTime(self.unix, self.nsec, UTC)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from pilothouse.funcs import cast
@@ -119,10 +120,7 @@ def add1(i: Any) -> Int64:
 @gofunc("interface {}", variadic=True)
 def add(*vals: Any) -> Int64:
     """add: sum of ToInt64 of every operand."""
-    total = 0
-    for v in vals:
-        total = cast.wrap_int64(total + _i64(v))
-    return Int64(total)
+    return Int64(reduce(lambda total, v: cast.wrap_int64(total + _i64(v)), vals, 0))
 
 
 @gofunc("interface {}", "interface {}")
@@ -157,28 +155,19 @@ def mod(a: Any, b: Any) -> Int64:
 @gofunc("interface {}", "interface {}", variadic=True)
 def mul(a: Any, *vals: Any) -> Int64:
     """mul."""
-    total = _i64(a)
-    for v in vals:
-        total = cast.wrap_int64(total * _i64(v))
-    return Int64(total)
+    return Int64(reduce(lambda total, v: cast.wrap_int64(total * _i64(v)), vals, _i64(a)))
 
 
 @gofunc("interface {}", "interface {}", variadic=True)
 def max_(a: Any, *vals: Any) -> Int64:
     """max/biggest of the ToInt64 values."""
-    best = _i64(a)
-    for v in vals:
-        best = max(best, _i64(v))
-    return Int64(best)
+    return Int64(max(_i64(v) for v in (a, *vals)))
 
 
 @gofunc("interface {}", "interface {}", variadic=True)
 def min_(a: Any, *vals: Any) -> Int64:
     """min of the ToInt64 values."""
-    best = _i64(a)
-    for v in vals:
-        best = min(best, _i64(v))
-    return Int64(best)
+    return Int64(min(_i64(v) for v in (a, *vals)))
 
 
 def go_max(x: float, y: float) -> float:
@@ -206,19 +195,13 @@ def go_min(x: float, y: float) -> float:
 @gofunc("interface {}", "interface {}", variadic=True)
 def maxf(a: Any, *vals: Any) -> float:
     """maxf: math.Max over ToFloat64 values."""
-    best = cast.to_float64(a)
-    for v in vals:
-        best = go_max(best, cast.to_float64(v))
-    return best
+    return reduce(go_max, map(cast.to_float64, vals), cast.to_float64(a))
 
 
 @gofunc("interface {}", "interface {}", variadic=True)
 def minf(a: Any, *vals: Any) -> float:
     """minf: math.Min over ToFloat64 values."""
-    best = cast.to_float64(a)
-    for v in vals:
-        best = go_min(best, cast.to_float64(v))
-    return best
+    return reduce(go_min, map(cast.to_float64, vals), cast.to_float64(a))
 
 
 def _dec(v: Any) -> Fraction:

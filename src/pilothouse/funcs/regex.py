@@ -299,64 +299,28 @@ def must_regex_match(regex: str, s: str) -> bool:
     return bool(_compile_or_error(regex).all_matches(to_bytes(s), 1))
 
 
-@gofunc("string", "string", "int")
-def regex_find_all(regex: str, s: str, n: int) -> StrList:
-    """regexFindAll: up to n matches (n < 0: all)."""
-    return _find_all(must_compile(regex), s, n)
+def _sprig_pair(op: Callable[..., Any], *params: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """Sprig's `regexX` (a bad pattern panics) and `mustRegexX` (it is returned as an error),
+    both applying `op` to the compiled pattern and the remaining arguments."""
+
+    @gofunc("string", *params)
+    def plain(regex: str, *args: Any) -> Any:
+        return op(must_compile(regex), *args)
+
+    @gofunc("string", *params)
+    def must(regex: str, *args: Any) -> Any:
+        return op(_compile_or_error(regex), *args)
+
+    return plain, must
 
 
-@gofunc("string", "string", "int")
-def must_regex_find_all(regex: str, s: str, n: int) -> StrList:
-    """mustRegexFindAll."""
-    return _find_all(_compile_or_error(regex), s, n)
-
-
-@gofunc("string", "string")
-def regex_find(regex: str, s: str) -> str:
-    """regexFind: the first match or ""."""
-    return _find(must_compile(regex), s)
-
-
-@gofunc("string", "string")
-def must_regex_find(regex: str, s: str) -> str:
-    """mustRegexFind."""
-    return _find(_compile_or_error(regex), s)
-
-
-@gofunc("string", "string", "string")
-def regex_replace_all(regex: str, s: str, repl: str) -> str:
-    """regexReplaceAll with `$` expansion."""
-    return _replace(must_compile(regex), s, repl)
-
-
-@gofunc("string", "string", "string")
-def must_regex_replace_all(regex: str, s: str, repl: str) -> str:
-    """mustRegexReplaceAll."""
-    return _replace(_compile_or_error(regex), s, repl)
-
-
-@gofunc("string", "string", "string")
-def regex_replace_all_literal(regex: str, s: str, repl: str) -> str:
-    """regexReplaceAllLiteral: the replacement is inserted as is."""
-    return _replace_literal(must_compile(regex), s, repl)
-
-
-@gofunc("string", "string", "string")
-def must_regex_replace_all_literal(regex: str, s: str, repl: str) -> str:
-    """mustRegexReplaceAllLiteral."""
-    return _replace_literal(_compile_or_error(regex), s, repl)
-
-
-@gofunc("string", "string", "int")
-def regex_split(regex: str, s: str, n: int) -> StrList:
-    """regexSplit: at most n parts (n < 0: all)."""
-    return _split(must_compile(regex), s, n)
-
-
-@gofunc("string", "string", "int")
-def must_regex_split(regex: str, s: str, n: int) -> StrList:
-    """mustRegexSplit."""
-    return _split(_compile_or_error(regex), s, n)
+# regexFindAll/regexSplit: up to n results (n < 0: all); regexFind: the first match or "";
+# regexReplaceAll expands `$` references, regexReplaceAllLiteral inserts the text as is.
+regex_find_all, must_regex_find_all = _sprig_pair(_find_all, "string", "int")
+regex_find, must_regex_find = _sprig_pair(_find, "string")
+regex_replace_all, must_regex_replace_all = _sprig_pair(_replace, "string", "string")
+regex_replace_all_literal, must_regex_replace_all_literal = _sprig_pair(_replace_literal, "string", "string")
+regex_split, must_regex_split = _sprig_pair(_split, "string", "int")
 
 
 _META = frozenset("\\.+*?()|[]{}^$")

@@ -16,7 +16,6 @@ from typing import Any
 from . import runtime as _rt
 from .builtins import BUILTINS
 from .errors import ExecError, ParseError
-from .nodes import is_empty_tree
 
 __all__ = ["TemplateSet", "ParseError", "ExecError"]
 
@@ -29,12 +28,16 @@ _MISSINGKEY = {
 
 
 class _Parsed:
-    """One parse of one text, compiled: shared by every TemplateSet that parses that text."""
+    """One parse of one text, compiled: shared by every TemplateSet that parses that text.
 
-    __slots__ = ("trees", "compiled", "used_funcs")
+    `empty` tells, per template the text defines, whether it is only space and comments (Go's
+    IsEmptyTree); `used_funcs` are the function names it calls.
+    """
 
-    def __init__(self, trees: dict[str, Any], compiled: dict[str, Callable[..., Any]], used: frozenset[str]) -> None:
-        self.trees = trees
+    __slots__ = ("empty", "compiled", "used_funcs")
+
+    def __init__(self, empty: dict[str, bool], compiled: dict[str, Callable[..., Any]], used: frozenset[str]) -> None:
+        self.empty = empty
         self.compiled = compiled
         self.used_funcs = used
 
@@ -64,7 +67,6 @@ class TemplateSet:
             self.funcs.update(funcs)
         self.missingkey = missingkey
         self.name = name
-        self._trees: dict[str, Any] = {}
         self._templates: dict[str, Callable[..., Any]] = {}
 
     # -- parsing -------------------------------------------------------------------------------
@@ -79,43 +81,57 @@ class TemplateSet:
         replace an existing definition, as Go's ``Execute`` on that result does.
         """
         funcs = self.funcs
-        key = (
-            name,
-            text,
-            left or "{{",
-            right or "}}",
+        left = left or "{{"
+        right = right or "}}"
+        flags = (
             "break" in funcs,
             "continue" in funcs,
             funcs.get("and") is BUILTINS["and"],
             funcs.get("or") is BUILTINS["or"],
         )
+        key = (name, text, left, right, *flags)
         parsed = _CACHE.get(key)
         if parsed is None or not all(f in funcs for f in parsed.used_funcs):
-            parsed = self._parse_new(name, text, left, right)
+            parsed = self._load_or_parse(name, text, left, right, flags)
             if len(_CACHE) >= _CACHE_MAX:
                 _CACHE.clear()
             _CACHE[key] = parsed
-        for tname, tree in parsed.trees.items():
-            old = self._trees.get(tname)
-            if old is not None and is_empty_tree(tree.root):
+        for tname, empty in parsed.empty.items():
+            if empty and tname in self._templates:
                 continue
-            self._trees[tname] = tree
             self._templates[tname] = parsed.compiled[tname]
         return parsed.compiled.get(name)
 
-    def _parse_new(self, name: str, text: str, left: str, right: str) -> _Parsed:
-        from .compiler import compile_trees
-        from .parser import parse
+    def _load_or_parse(self, name: str, text: str, left: str, right: str, flags: tuple[bool, ...]) -> Any:
+        from . import cache
 
         funcs = self.funcs
+        disk_key = cache.entry_key(text, left, right, flags) if cache.cache_dir() is not None else None
+        if disk_key is not None:
+            payload = cache.read_entry(disk_key)
+            if payload is not None:
+                loaded = cache.load(payload, name, text, lambda: _reparse(name, text, left, right, flags))
+                # A function the cached parse calls but this set lacks is a parse error: parse
+                # again to report it as Go does.
+                if loaded is not None and all(f in funcs for f in loaded.used_funcs):
+                    return loaded
+        from .compiler import compile_unit
+        from .nodes import is_empty_tree
+        from .parser import parse
+
         trees = parse(name, text, left, right, has_function=funcs.__contains__)
-        compiled = compile_trees(
-            trees, {"and": funcs.get("and") is BUILTINS["and"], "or": funcs.get("or") is BUILTINS["or"]}
-        )
+        unit = compile_unit(trees, {"and": flags[2], "or": flags[3]})
+        compiled = _rt.instantiate(unit.code, unit.fnames, unit.consts)
         used: set[str] = set()
         for tree in trees.values():
             used |= tree.used_funcs
-        return _Parsed(trees, compiled, frozenset(used))
+        empty = {tname: is_empty_tree(tree.root) for tname, tree in trees.items()}
+        parsed = _Parsed(empty, compiled, frozenset(used))
+        if disk_key is not None:
+            payload = cache.dump(name, trees, empty, parsed.used_funcs, unit)
+            if payload is not None:
+                cache.write_entry(disk_key, payload)
+        return parsed
 
     # -- lookup --------------------------------------------------------------------------------
 
@@ -136,7 +152,6 @@ class TemplateSet:
         other.funcs = dict(self.funcs)
         other.missingkey = self.missingkey
         other.name = self.name
-        other._trees = dict(self._trees)
         other._templates = dict(self._templates)
         return other
 
@@ -179,6 +194,22 @@ class TemplateSet:
         finally:
             _rt.depth_leave()
         return "".join(out)
+
+
+def _reparse(name: str, text: str, left: str, right: str, flags: tuple[bool, ...]) -> dict[str, Any]:
+    """Parse a text again as it was first parsed, for the nodes an error message needs."""
+    from .parser import SKIP_FUNC_CHECK, parse
+
+    has_break, has_continue = flags[0], flags[1]
+
+    def has_function(fn: str) -> bool:
+        if fn == "break":
+            return has_break
+        if fn == "continue":
+            return has_continue
+        return True
+
+    return parse(name, text, left, right, has_function=has_function, mode=SKIP_FUNC_CHECK)
 
 
 def _exec_error(f: _rt.Fail, name: str) -> ExecError:

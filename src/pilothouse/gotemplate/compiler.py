@@ -43,6 +43,9 @@ from .nodes import (
 # template structure is moved into nested functions (closures) past these depths.
 _MAX_LOOPS = 12
 _MAX_INDENT = 40
+# try blocks (argument checks, see `guarded`) stay within the same limits
+_MAX_TRY_BLOCKS = 18
+_MAX_TRY_INDENT = 80
 
 _BRK_NONE, _BRK_BREAK, _BRK_CONTINUE = 0, 1, 2
 
@@ -70,6 +73,22 @@ class _Func:
         self.params = params
         self.lines: list[str] = []
         self.tmp = 0
+
+
+class CompiledUnit:
+    """The byte-compiled module of one parse: `code` defines one function per template.
+
+    `fnames` maps template names to the function names the code defines; `consts` are the
+    module globals the code expects (nodes, call sites, names), bound by `runtime.instantiate`.
+    """
+
+    __slots__ = ("code", "fnames", "consts", "source")
+
+    def __init__(self, code: Any, fnames: dict[str, str], consts: dict[str, Any], source: str) -> None:
+        self.code = code
+        self.fnames = fnames
+        self.consts = consts
+        self.source = source
 
 
 class TemplateCompiler:
@@ -103,6 +122,11 @@ class TemplateCompiler:
 
     def compile(self, trees: dict[str, Any]) -> dict[str, Callable[..., Any]]:
         """Compile every tree; returns {template name: function(ctx, dot, out)}."""
+        unit = self.generate(trees)
+        return rt.instantiate(unit.code, unit.fnames, unit.consts)
+
+    def generate(self, trees: dict[str, Any]) -> CompiledUnit:
+        """Generate and byte-compile the module for `trees`, without running it."""
         names: dict[str, str] = {}
         chunks: list[str] = []
         self.extra: list[_Func] = []
@@ -113,22 +137,16 @@ class TemplateCompiler:
         for f in self.extra:
             chunks.append(f"def {f.name}({f.params}):\n" + "\n".join(f.lines) + "\n")
         source = "\n".join(chunks)
-        ns: dict[str, Any] = {"rt": rt, "NOVALUE": rt.NOVALUE, "MISSING": rt.MISSING, "__builtins__": __builtins__}
-        ns.update(self.consts)
         code = compile(source, "<template>", "exec")
-        exec(code, ns)  # noqa: S102 - this is the template compiler
-        out = {}
-        for tname, fname in names.items():
-            fn = ns[fname]
-            fn.__template_source__ = source  # kept for debugging
-            out[tname] = fn
-        return out
+        return CompiledUnit(code, names, self.consts, source)
 
     def _compile_tree(self, fname: str, tree: Any) -> str:
         f = _Func(fname, "ctx, dot, out")
         self.cur = f
         self.indent = 1
         self.loops = 0
+        self.trys = 0
+        self.at: Any = None
         self.loop_stack: list[Any] = []  # one entry per enclosing range: the function holding its loop
         self.emit("w = out.append")
         dollar = self.newlocal()
@@ -169,7 +187,10 @@ class TemplateCompiler:
             v = self.pipeline(n.pipe, scope, dot, doti)
             if not n.pipe.decl:
                 k = self.const(n)
-                self.emit(f"w({v} if type({v}) is str else rt.printv({v}, {k}))")
+                # Go prints an addressable value (one reached through fields, not a function's
+                # result) through its pointer, so a pointer-receiver String() applies.
+                addr = "" if _addressable(n.pipe) else ", False"
+                self.emit(f"w({v} if type({v}) is str else rt.printv({v}, {k}{addr}))")
         elif isinstance(n, IfNode):
             self.if_with(n, scope, dot, doti, is_with=False)
         elif isinstance(n, WithNode):
@@ -179,6 +200,12 @@ class TemplateCompiler:
         elif isinstance(n, TemplateNode):
             if n.pipe is None:
                 v = "NOVALUE"
+            elif self.fallible(n.pipe, scope):
+                # Go looks the template up (and checks the depth) before the pipeline runs.
+                v = self.guarded(
+                    lambda: self.pipeline(n.pipe, scope, dot, doti),
+                    f"rt.template_precheck(ctx, {n.name!r}, {self.const(n)})",
+                )
             else:
                 v = self.pipeline(n.pipe, scope, dot, doti)
             self.emit(f"rt.tcall(ctx, {n.name!r}, {v}, {self.const(n)}, out)")
@@ -225,7 +252,7 @@ class TemplateCompiler:
         ndecl = len(n.pipe.decl)
         it = self.newtmp()
         # Go reports a bad range operand at the last node its pipeline evaluated.
-        self.emit(f"{it} = rt.range_over({v}, {ndecl}, {self.const(last_node(n.pipe))})")
+        self.emit(f"{it} = rt.range_over({v}, {ndecl}, {self.at_expr()})")
         self.emit(f"if {it} is not None:")
         self.indent += 1
         di = self.newlocal()
@@ -327,8 +354,65 @@ class TemplateCompiler:
 
     # -- pipelines -----------------------------------------------------------------------------
 
+    # -- where Go's executor is -------------------------------------------------------------
+    #
+    # Go reports most execution errors at the node its state last marked (s.at). `self.at`
+    # follows those marks through the code being generated: a Node when it is known here, or
+    # the name of a local that holds it at run time (after and/or, which stop early).
+
+    def at_expr(self, at: Any = None) -> str:
+        """An expression for the marked node (or for `at`)."""
+        at = self.at if at is None else at
+        return at if isinstance(at, str) else self.const(at)
+
+    def fallible(self, a: Node, scope: _Scope) -> bool:
+        """Whether evaluating operand `a` can fail (literals, dot and plain variables cannot)."""
+        if isinstance(a, (DotNode, BoolNode, StringNode, NilNode)):
+            return False
+        if isinstance(a, NumberNode):
+            try:
+                rt.ideal(a)
+            except rt.Fail:
+                return True
+            return False
+        if isinstance(a, VariableNode):
+            return len(a.ident) > 1 or scope.lookup(a.ident[0]) is None
+        if isinstance(a, PipeNode):
+            if a.decl or len(a.cmds) != 1 or len(a.cmds[0].args) != 1:
+                return True
+            first = a.cmds[0].args[0]
+            return isinstance(first, IdentifierNode) or self.fallible(first, scope)
+        return True
+
+    def guarded(self, gen: Callable[[], Any], check: str) -> Any:
+        """Emit `gen()` so that if it fails, `check` (Go's earlier checks) runs first.
+
+        Go checks a call (the function exists, the argument count) before it evaluates the
+        arguments; evaluating them first is only visible when one fails, so the checks run in
+        the handler. Past Python's block-nesting limits the checks run up front instead.
+        """
+        if self.loops + self.trys >= _MAX_TRY_BLOCKS or self.indent >= _MAX_TRY_INDENT:
+            self.emit(check)
+            return gen()
+        self.emit("try:")
+        self.indent += 1
+        self.trys += 1
+        mark = len(self.cur.lines)
+        result = gen()
+        if len(self.cur.lines) == mark:
+            self.emit("pass")
+        self.trys -= 1
+        self.indent -= 1
+        self.emit("except rt.Fail:")
+        self.emit(f"    {check}")
+        self.emit("    raise")
+        return result
+
+    # -- pipelines -----------------------------------------------------------------------------
+
     def pipeline(self, pipe: PipeNode, scope: _Scope, dot: str, doti: str) -> str:
         """Emit code for a pipeline; returns the temporary holding its (normalized) value."""
+        self.at = pipe
         val = "MISSING"
         for cmd in pipe.cmds:
             val, may_nil = self.command(cmd, scope, dot, doti, val)
@@ -344,9 +428,11 @@ class TemplateCompiler:
         first = cmd.args[0]
         t = self.newtmp()
         if isinstance(first, FieldNode):
+            self.at = first
             self.field_command(t, cmd, first, dot, doti, tuple(first.ident), scope, dot, doti, final)
             return t, False
         if isinstance(first, ChainNode):
+            self.at = first
             if isinstance(first.node, NilNode):
                 self.emit(f"rt.explicit_nil_chain({self.const(first)})")
                 self.emit(f"{t} = NOVALUE")
@@ -355,14 +441,17 @@ class TemplateCompiler:
             self.field_command(t, cmd, first, recv, "False", tuple(first.field), scope, dot, doti, final)
             return t, False
         if isinstance(first, IdentifierNode):
+            self.at = first
             self.call(t, cmd, first, scope, dot, doti, final)
             return t, False
         if isinstance(first, PipeNode):
+            # Go marks nothing for a parenthesized first word before this check.
             self.not_a_function(cmd, final)
             v = self.pipeline(first, _Scope(scope.vars), dot, doti)
             self.emit(f"{t} = {v}")
             return t, False
         if isinstance(first, VariableNode):
+            self.at = first
             local, iface = self.variable(first, scope)
             if len(first.ident) == 1:
                 self.not_a_function(cmd, final)
@@ -370,6 +459,7 @@ class TemplateCompiler:
                 return t, True
             self.field_command(t, cmd, first, local, iface, tuple(first.ident[1:]), scope, dot, doti, final)
             return t, False
+        self.at = first
         self.not_a_function(cmd, final)
         if isinstance(first, BoolNode):
             self.emit(f"{t} = {first.true!r}")
@@ -390,10 +480,13 @@ class TemplateCompiler:
 
     def not_a_function(self, cmd: CommandNode, final: str) -> None:
         first = cmd.args[0]
+        if len(cmd.args) == 1 and final == "MISSING":
+            return
+        at = "" if self.at is first else f", {self.at_expr()}"
         if len(cmd.args) > 1:
-            self.emit(f"rt.not_a_function(2, MISSING, {self.const(first)})")
-        elif final != "MISSING":
-            self.emit(f"rt.not_a_function(1, {final}, {self.const(first)})")
+            self.emit(f"rt.not_a_function(2, MISSING, {self.const(first)}{at})")
+        else:
+            self.emit(f"rt.not_a_function(1, {final}, {self.const(first)}{at})")
 
     def variable(self, v: VariableNode, scope: _Scope) -> tuple[str, str]:
         found = scope.lookup(v.ident[0])
@@ -427,15 +520,50 @@ class TemplateCompiler:
         final: str,
     ) -> None:
         k = self.const(node)
-        if len(cmd.args) == 1 and final == "MISSING":
-            self.emit(f"{t} = rt.chain_pipe(ctx, {recv}, {self.const(names)}, {k}, {iface})")
+        at = self.at  # where Go's state is while it walks the fields
+        at_arg = "" if at is node else f", {self.at_expr(at)}"
+        args = cmd.args[1:]
+        if not args and final == "MISSING":
+            self.emit(f"{t} = rt.chain_pipe(ctx, {recv}, {self.const(names)}, {k}, {iface}{at_arg})")
             return
-        vals = [self.arg(a, scope, dot, doti) for a in cmd.args[1:]]
-        argnodes = self.const(tuple(cmd.args[1:]))
+        # A method call: Go finds the method and checks the argument count first.
+        m = self.newtmp()
+        has_final = final != "MISSING"
+        self.emit(f"{m} = rt.method(ctx, {recv}, {self.const(names)}, {k}, {iface}, {len(args)}, {has_final}{at_arg})")
+        self.emit(f"if {m} is None:")
+        self.emit(f"    {t} = NOVALUE")
+        self.emit("else:")
+        self.indent += 1
+        site = rt.CallSite(names[-1], tuple(args), (), node, at, at)
+        vals = self.call_args(site, args, scope, dot, doti)
+        tail = f", {final}" if has_final else ""
+        self.emit(f"{t} = rt.call_method(ctx, {m}, {self.site_expr(site)}, ({''.join(x + ', ' for x in vals)}){tail})")
+        self.indent -= 1
+
+    def call_args(self, site: rt.CallSite, args: list[Node], scope: _Scope, dot: str, doti: str) -> list[str]:
+        """Evaluate call arguments in order; records on `site` where each leaves Go's state."""
+        vals = []
+        vnodes = []
+        for a in args:
+            vals.append(self.arg(a, scope, dot, doti))
+            vnodes.append(self.at)
+        site.vnodes = tuple(vnodes)
+        if args:
+            site.fnode = self.at
+        return vals
+
+    def site_expr(self, site: rt.CallSite) -> str:
+        """An expression for a call site; built at run time if a node it holds is only known then."""
+        dynamic = [n for n in (*site.vnodes, site.fnode, site.ident) if isinstance(n, str)]
+        if not dynamic:
+            return self.const(site)
+        s = self.newtmp()
+        vn = "(" + "".join(self.at_expr(n) + ", " for n in site.vnodes) + ")"
         self.emit(
-            f"{t} = rt.chain_call(ctx, {recv}, {self.const(names)}, {k}, {iface}, ({''.join(x + ', ' for x in vals)}), {argnodes}, {final})"
+            f"{s} = rt.CallSite({site.name!r}, {self.const(site.argnodes)}, {vn}, {self.const(site.cmd)}, "
+            f"{self.at_expr(site.ident)}, {self.at_expr(site.fnode)})"
         )
-        self.emit(f"if {t} is None: {t} = NOVALUE")
+        return s
 
     def call(
         self, t: str, cmd: CommandNode, ident: IdentifierNode, scope: _Scope, dot: str, doti: str, final: str
@@ -447,10 +575,17 @@ class TemplateCompiler:
             self.short_circuit(t, name, args, scope, dot, doti, final, self.const(ident))
             self.emit(f"if {t} is None: {t} = NOVALUE")
             return
-        site = self.const(rt.CallSite(name, tuple(args), cmd, ident))
-        vals = [self.arg(a, scope, dot, doti) for a in args]
+        site = rt.CallSite(name, tuple(args), (), cmd, ident, ident)
+        k = self.const(site)
+        num_in = len(args) + (final != "MISSING")
+        if any(self.fallible(a, scope) for a in args):
+            vals = self.guarded(
+                lambda: self.call_args(site, args, scope, dot, doti), f"rt.precheck(ctx, {k}, {num_in})"
+            )
+        else:
+            vals = self.call_args(site, args, scope, dot, doti)
         tail = "" if final == "MISSING" else f", {final}"
-        self.emit(f"{t} = rt.call_pipe(ctx, {site}, ({''.join(x + ', ' for x in vals)}){tail})")
+        self.emit(f"{t} = rt.call_pipe(ctx, {self.site_expr(site)}, ({''.join(x + ', ' for x in vals)}){tail})")
 
     def short_circuit(
         self, t: str, name: str, args: list[Node], scope: _Scope, dot: str, doti: str, final: str, ki: str
@@ -460,6 +595,8 @@ class TemplateCompiler:
             self.emit(f"{t} = NOVALUE")
             return
         self.emit(f"{t} = NOVALUE")
+        # Go's state ends at the last operand evaluated, known only at run time.
+        mark = self.newtmp() if len(args) > 1 else None
         opened = 0
         for i, a in enumerate(args):
             if i > 0:
@@ -468,6 +605,8 @@ class TemplateCompiler:
                 opened += 1
             v = self.rv_arg(a, scope, dot, doti)
             self.emit(f"{t} = {v}")
+            if mark is not None:
+                self.emit(f"{mark} = {self.at_expr()}")
         if final != "MISSING":
             if args:
                 self.emit(f"if {'' if name == 'and' else 'not '}{t}:")
@@ -475,15 +614,19 @@ class TemplateCompiler:
                 opened += 1
             self.emit(f"{t} = {final}")
         self.indent -= opened
+        if mark is not None:
+            self.at = mark
 
     def rv_arg(self, a: Node, scope: _Scope, dot: str, doti: str) -> str:
         """An argument for a reflect.Value parameter (literals are ideal, nil is invalid)."""
         if isinstance(a, NilNode):
+            self.at = a
             return "NOVALUE"
         return self.arg(a, scope, dot, doti)
 
     def arg(self, a: Node, scope: _Scope, dot: str, doti: str) -> str:
-        """Emit code evaluating one operand; returns an expression for its value."""
+        """Emit code evaluating one operand (Go's evalArg); returns an expression for its value."""
+        self.at = a
         if isinstance(a, DotNode):
             return dot
         if isinstance(a, NilNode):
@@ -509,7 +652,7 @@ class TemplateCompiler:
             return self.pipeline(a, scope, dot, doti)
         if isinstance(a, IdentifierNode):
             t = self.newtmp()
-            site = self.const(rt.CallSite(a.ident, (), a, a))
+            site = self.const(rt.CallSite(a.ident, (), (), a, a, a))
             self.emit(f"{t} = rt.call_site(ctx, {site}, ())")
             return t
         if isinstance(a, ChainNode):
@@ -517,23 +660,27 @@ class TemplateCompiler:
                 self.emit(f"rt.explicit_nil_chain({self.const(a)})")
                 return "NOVALUE"
             recv = self.arg(a.node, scope, dot, doti)
+            # the fields' errors are reported where evaluating the operand left Go's state
+            at = "" if self.at is a else f", {self.at_expr()}"
             t = self.newtmp()
-            self.emit(f"{t} = rt.chain(ctx, {recv}, {self.const(tuple(a.field))}, {self.const(a)}, False)")
+            self.emit(f"{t} = rt.chain(ctx, {recv}, {self.const(tuple(a.field))}, {self.const(a)}, False{at})")
             return t
         raise TypeError(f"unknown operand {a!r}")  # pragma: no cover
 
 
-def last_node(n: Node) -> Node:
-    """The node Go's executor last marked (s.at) while evaluating a pipeline or operand."""
-    if isinstance(n, PipeNode):
-        cmd = n.cmds[-1]
-        first = cmd.args[0]
-        if isinstance(first, (IdentifierNode, FieldNode, VariableNode)) and len(cmd.args) > 1:
-            return last_node(cmd.args[-1])
-        return last_node(first)
-    if isinstance(n, ChainNode):
-        return last_node(n.node)
-    return n
+def _addressable(pipe: PipeNode) -> bool:
+    """Whether a pipeline's value is addressable in Go (reached through fields or variables).
+
+    A function's or method's result is a copy; a field reached from a pointer is not. A
+    variable or dot is taken as addressable (Go keeps whatever the value was when assigned).
+    """
+    cmd = pipe.cmds[-1]
+    first = cmd.args[0]
+    if isinstance(first, PipeNode):
+        return _addressable(first)
+    if isinstance(first, IdentifierNode) or len(cmd.args) > 1 or len(pipe.cmds) > 1:
+        return False
+    return isinstance(first, (FieldNode, ChainNode, VariableNode, DotNode))
 
 
 def compile_trees(
@@ -545,3 +692,8 @@ def compile_trees(
     function map the text was parsed with; by default they do.
     """
     return TemplateCompiler(builtin_and_or).compile(trees)
+
+
+def compile_unit(trees: dict[str, Any], builtin_and_or: dict[str, bool] | None = None) -> CompiledUnit:
+    """Like `compile_trees`, but return the byte code and its globals (what a cache stores)."""
+    return TemplateCompiler(builtin_and_or).generate(trees)

@@ -593,7 +593,7 @@ def _print_map(m: dict, verb: str, f: _Flags, depth: int) -> str:
 def _print_struct(v: GoObject, verb: str, f: _Flags, depth: int) -> str:
     parts = []
     named = f.plus_v or f.sharp_v
-    for name in type(v).go_fields:
+    for name in type(v).go_all_fields or type(v).go_fields:
         value = getattr(v, name, None)
         s = _print_elem(value, verb, f, depth + 1)
         parts.append(name + ":" + s if named else s)

@@ -238,6 +238,17 @@ def format_float_v(f: float) -> str:
     return format_float(f, "g", -1, 64)
 
 
+def format_float_json(f: float, bits: int = 64) -> str:
+    """A float as Go's encoding/json writes it (the caller rejects NaN and infinities)."""
+    a = abs(f)
+    use_e = a != 0 and (a < 1e-6 or a >= 1e21)
+    text = format_float(f, "e" if use_e else "f", -1, bits)
+    if use_e and len(text) >= 4 and text[-4] == "e" and text[-3] == "-" and text[-2] == "0":
+        # encoding/json writes e-07 as e-7.
+        text = text[:-2] + text[-1]
+    return text
+
+
 # ---------------------------------------------------------------------------------------------
 # quoting
 

@@ -108,8 +108,21 @@ class GoObject:
     go_methods: ClassVar[frozenset[str]] = frozenset()
     go_fields: ClassVar[tuple[str, ...]] = ()
 
+    #: every struct field, unexported ones too, in declaration order, as `%v` prints them
+    #: (None: `go_fields`); a template naming an unexported one gets Go's error for it
+    go_all_fields: ClassVar[tuple[str, ...] | None] = None
+
     def go_string(self) -> str | None:
         """The result of Go's String() method, or None when the Go type has none."""
+        return None
+
+    def go_ptr_string(self) -> str | None:
+        """String() declared on the pointer receiver, or None.
+
+        Go calls it only where it can take the value's address: when the template prints a
+        value it reached through fields. Passed to a function (fmt's printf, print, quote),
+        the value is a copy and prints as a struct.
+        """
         return None
 
     def go_json(self) -> Any:

@@ -185,6 +185,7 @@ class Lexer:
         """Lex the whole input; the list ends with an EOF or an ERROR item."""
         text = self.input
         inside = False
+        fast = _fast_pattern(self.right)
         while True:
             if not inside:
                 x = text.find(self.left, self.pos)
@@ -220,6 +221,8 @@ class Lexer:
                 inside = True
                 continue
             # inside an action
+            if fast is not None:
+                self.pos = self.start = self._fast_tokens(fast, self.pos)
             delim, trim_space = self._at_right_delim()
             if delim:
                 if self.paren_depth != 0:
@@ -237,6 +240,85 @@ class Lexer:
                 continue
             if not self._inside_action():
                 return self.items
+
+    def _fast_tokens(self, pattern: re.Pattern[str], pos: int) -> int:
+        """Lex the common tokens of an action quickly, from `pos`; returns where it stopped.
+
+        It stops before anything it does not handle exactly as the state machine would (a
+        delimiter, an error, an unusual word or number), which the state machine then lexes.
+        """
+        text = self.input
+        items = self.items
+        match = pattern.match
+        right = self.right
+        trim_right = "-" + right
+        n = len(text)
+        while True:
+            m = match(text, pos)
+            if m is None:
+                return pos
+            k = m.lastindex
+            end = m.end()
+            if k == 1:  # space
+                if text.startswith(trim_right, end):
+                    # a trim-marked right delimiter starts with the last space
+                    if end - pos == 1:
+                        return pos
+                    end -= 1
+                items.append(Item(SPACE, pos, text[pos:end]))
+                pos = end
+                continue
+            if k <= 5 or k == 9 or k == 10:
+                # words, fields, variables, numbers and dot must end at a terminator
+                if end == n and k == 10:
+                    return pos  # a final "." is lexed as a number, as in Go
+                if end < n and k != 5:
+                    c = text[end]
+                    if k == 9:
+                        if c in _NUMBER_GOES_ON or c > "\x7f":
+                            return pos
+                    elif c not in _TERMINATORS and not text.startswith(right, end):
+                        return pos
+                word = m.group(k)
+                if k == 2:
+                    items.append(Item(FIELD, pos, word))
+                elif k == 3:
+                    kw = KEYWORDS.get(word)
+                    if kw is not None:
+                        if (kw == BREAK and not self.break_ok) or (kw == CONTINUE and not self.continue_ok):
+                            kw = IDENTIFIER
+                        items.append(Item(kw, pos, word))
+                    elif word == "true" or word == "false":
+                        items.append(Item(BOOL, pos, word))
+                    else:
+                        items.append(Item(IDENTIFIER, pos, word))
+                elif k == 4:
+                    items.append(Item(VARIABLE, pos, word))
+                elif k == 5:
+                    items.append(Item(STRING, pos, word))
+                elif k == 9:
+                    items.append(Item(NUMBER, pos, word))
+                else:
+                    items.append(Item(DOT, pos, word))
+            elif k == 6:
+                items.append(Item(PIPE, pos, "|"))
+            elif k == 7:
+                self.paren_depth += 1
+                items.append(Item(LEFT_PAREN, pos, "("))
+            elif k == 8:
+                if self.paren_depth == 0:
+                    return pos
+                self.paren_depth -= 1
+                items.append(Item(RIGHT_PAREN, pos, ")"))
+            elif k == 11:
+                items.append(Item(RAW_STRING, pos, m.group(k)))
+            elif k == 12:
+                items.append(Item(DECLARE, pos, ":="))
+            elif k == 13:
+                items.append(Item(ASSIGN, pos, "="))
+            else:
+                items.append(Item(CHAR, pos, ","))
+            pos = end
 
     def _comment(self) -> bool:
         text = self.input
@@ -480,6 +562,36 @@ class Lexer:
         self.pos = x + 1
         self._emit(RAW_STRING)
         return True
+
+
+# The fast path's tokens, by group number (see Lexer._fast_tokens). Only ASCII forms are taken;
+# a word that goes on with other letters, or a number that goes on at all, is left to the
+# state machine.
+_FAST_TOKENS = (
+    r"([ \t\r\n]+)"  # 1 space
+    r"|(\.[A-Za-z_][A-Za-z0-9_]*)"  # 2 field
+    r"|([A-Za-z_][A-Za-z0-9_]*)"  # 3 identifier, keyword, bool
+    r"|(\$[A-Za-z0-9_]*)"  # 4 variable
+    r'|("(?:[^"\\\n]|\\[^\n])*")'  # 5 string
+    r"|(\|)|(\()|(\))"  # 6 pipe, 7 and 8 parentheses
+    r"|([0-9]+)"  # 9 decimal integer
+    r"|(\.)(?![0-9])"  # 10 dot
+    r"|(`[^`]*`)"  # 11 raw string
+    r"|(:=)|(=)|(,)"  # 12 declare, 13 assign, 14 comma
+)
+_TERMINATORS = frozenset(" \t\r\n.,|:)(")
+_NUMBER_GOES_ON = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.+-")
+_FAST_STARTS = frozenset(" \t\r\n.$\"|()`:=,_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_fast_patterns: dict[str, re.Pattern[str] | None] = {}
+
+
+def _fast_pattern(right: str) -> re.Pattern[str] | None:
+    """The fast-path pattern, unless the right delimiter could be taken for one of its tokens."""
+    p = _fast_patterns.get(right, _fast_patterns)
+    if p is _fast_patterns:
+        p = None if right[0] in _FAST_STARTS else re.compile(_FAST_TOKENS)
+        _fast_patterns[right] = p
+    return p  # type: ignore[return-value]
 
 
 def _goquote(s: str) -> str:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from . import lexer as L
 from .errors import ParseError
+from .gostrconv import NumError as SyntaxErr
+from .gostrconv import parse_float, parse_int, parse_uint, unquote, unquote_rune
 from .nodes import (
     ActionNode,
     BoolNode,
@@ -37,7 +39,8 @@ from .nodes import (
     WithNode,
     is_empty_tree,
 )
-from .gostrconv import NumError as SyntaxErr, parse_float, parse_int, parse_uint, unquote, unquote_rune
+
+_SPACE = L.SPACE
 
 MAX_STACK_DEPTH = 10000
 MAX_PIPELINE_CMDS = 100000
@@ -62,12 +65,13 @@ class _Stream:
         self.i = 0
 
     def next_item(self) -> L.Item:
-        items = self.items
-        if self.i < len(items):
-            it = items[self.i]
-            self.i += 1
-            return it
-        return items[-1]
+        i = self.i
+        try:
+            it = self.items[i]
+        except IndexError:
+            return self.items[-1]
+        self.i = i + 1
+        return it
 
 
 class Tree:
@@ -89,6 +93,7 @@ class Tree:
         "_range_depth",
         "_stack_depth",
         "used_funcs",
+        "defined",
     )
 
     def __init__(self, name: str, mode: int = 0) -> None:
@@ -98,6 +103,8 @@ class Tree:
         self.text = ""
         self.mode = mode
         self.used_funcs: set[str] = set()
+        #: made by {{define}} or {{block}} (not the text's top level)
+        self.defined = False
 
     def __repr__(self) -> str:
         return f"Tree({self.name!r})"
@@ -107,9 +114,9 @@ class Tree:
     def _next(self) -> L.Item:
         if self._peek_count > 0:
             self._peek_count -= 1
-        else:
-            self._token[0] = self._lex.next_item()
-        return self._token[self._peek_count]
+            return self._token[self._peek_count]
+        tok = self._token[0] = self._lex.next_item()
+        return tok
 
     def _backup(self) -> None:
         self._peek_count += 1
@@ -127,18 +134,24 @@ class Tree:
         if self._peek_count > 0:
             return self._token[self._peek_count - 1]
         self._peek_count = 1
-        self._token[0] = self._lex.next_item()
-        return self._token[0]
+        tok = self._token[0] = self._lex.next_item()
+        return tok
 
     def _next_non_space(self) -> L.Item:
+        # _next() inlined: this runs for most items of a text
+        token = self._token
         while True:
-            tok = self._next()
-            if tok.typ != L.SPACE:
+            if self._peek_count > 0:
+                self._peek_count -= 1
+                tok = token[self._peek_count]
+            else:
+                tok = token[0] = self._lex.next_item()
+            if tok.typ != _SPACE:
                 return tok
 
     def _peek_non_space(self) -> L.Item:
         tok = self._next_non_space()
-        self._backup()
+        self._peek_count += 1
         return tok
 
     # -- errors ----------------------------------------------------------------------------
@@ -211,6 +224,7 @@ class Tree:
         t.text = self.text
         t.parse_name = self.parse_name
         t.used_funcs = self.used_funcs
+        t.defined = True
         t._start_parse(self._funcs, self._lex, self._tree_set)
         return t
 

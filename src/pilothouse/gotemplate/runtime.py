@@ -209,7 +209,10 @@ def field_slow(ctx: Ctx, r: Any, name: str, node: Any, iface: bool, has_args: bo
         methods = getattr(type(r), "go_methods", ())
         if name in methods:
             return _METHOD(getattr(r, name))
-        if name in getattr(type(r), "go_fields", ()):
+        fields = getattr(type(r), "go_fields", ())
+        if name not in fields and name in (getattr(type(r), "go_all_fields", None) or ()):
+            raise Fail(f"{name} is an unexported field of struct type {type_name(r)}", node)
+        if name in fields:
             if has_args:
                 raise Fail(f"{name} has arguments but cannot be invoked as function", node)
             return getattr(r, name)
@@ -235,68 +238,78 @@ class _METHOD:
         self.fn = fn
 
 
-def _walk(ctx: Ctx, r: Any, names: Any, node: Any, iface: bool) -> tuple[Any, bool]:
+def _walk(ctx: Ctx, r: Any, names: Any, node: Any, iface: bool, at: Any) -> tuple[Any, bool]:
     for name in names:
         if type(r) is dict:
             try:
                 r = r[name]
             except KeyError:
-                r = _missing_key(ctx, r, name, node)
+                r = _missing_key(ctx, r, name, at)
             iface = True
             continue
-        r = field_slow(ctx, r, name, node, iface, False)
+        r = field_slow(ctx, r, name, at, iface, False)
         if type(r) is _METHOD:
-            r = invoke(ctx, r.fn, name, (), (), node, node, MISSING, False)
+            r = _call_method0(ctx, r.fn, name, node, at)
         iface = False
     return r, iface
 
 
-def chain(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool) -> Any:
-    """``r.a.b.c`` used as a value (a method at the end is called without arguments)."""
+def chain(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool, at: Any = None) -> Any:
+    """``r.a.b.c`` used as a value (a method at the end is called without arguments).
+
+    `node` is the field, variable or chain node; `at` is the node Go's executor last marked
+    (s.at) before walking the fields, where field errors are reported: it differs from `node`
+    only for a chain ``(pipe).a.b``, whose operand marks nodes of its own.
+    """
+    if at is None:
+        at = node
     for name in names:
         if type(r) is dict:
             try:
                 r = r[name]
             except KeyError:
-                r = _missing_key(ctx, r, name, node)
+                r = _missing_key(ctx, r, name, at)
             iface = True
             continue
-        r = field_slow(ctx, r, name, node, iface, False)
+        r = field_slow(ctx, r, name, at, iface, False)
         if type(r) is _METHOD:
-            r = invoke(ctx, r.fn, name, (), (), node, node, MISSING, False)
+            r = _call_method0(ctx, r.fn, name, node, at)
         iface = False
     return r
 
 
-def chain_call(
-    ctx: Ctx,
-    r: Any,
-    names: tuple[str, ...],
-    node: Any,
-    iface: bool,
-    vals: tuple[Any, ...],
-    argnodes: tuple[Any, ...],
-    final: Any,
-) -> Any:
-    """``r.a.b.Method args`` as the first word of a command (arguments and/or a piped value)."""
+def method(
+    ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool, nargs: int, has_final: bool, at: Any = None
+) -> Callable[..., Any] | None:
+    """``r.a.b.Method`` as the first word of a command that has arguments or a piped value.
+
+    Walks the fields and finds the method before any argument is evaluated, as Go does: a map
+    key or struct field given arguments and a wrong argument count are errors at this point.
+    `nargs` counts the arguments, `has_final` tells whether a value is piped in. Returns the bound method, or None
+    when the receiver is the invalid value (the command's value is then invalid too).
+    """
+    if at is None:
+        at = node
     if len(names) > 1:
-        r, iface = _walk(ctx, r, names[:-1], node, iface)
+        r, iface = _walk(ctx, r, names[:-1], node, iface, at)
     name = names[-1]
-    has_args = bool(vals) or final is not MISSING
     if type(r) is dict:
-        if has_args:
-            raise Fail(f"{name} is not a method but has arguments", node)
-        return field(ctx, r, name, node, iface)
-    r = field_slow(ctx, r, name, node, iface, has_args)
-    if type(r) is _METHOD:
-        return invoke(ctx, r.fn, name, vals, argnodes, node, node, final, False)
-    return r
+        raise Fail(f"{name} is not a method but has arguments", at)
+    m = field_slow(ctx, r, name, at, iface, True)
+    if m is NOVALUE:
+        return None  # Go returns the invalid value without evaluating the arguments
+    if type(m) is not _METHOD:
+        # field_slow reports a map key or struct field given arguments; anything else it
+        # returns is a map element reached some other way
+        raise Fail(f"{name} is not a method but has arguments", at)
+    _check_arity(m.fn, name, nargs, nargs + has_final, at)
+    return m.fn
 
 
-def not_a_function(nargs: int, final: Any, first: Any) -> None:
-    """Go's notAFunction check for a non-function first word."""
+def not_a_function(nargs: int, final: Any, first: Any, at: Any = None) -> None:
+    """Go's notAFunction check for a non-function first word (reported where Go's state is)."""
     if nargs > 1 or final is not MISSING:
-        raise Fail(f"can't give argument to non-function {first.string()}", first)
+        raise Fail(f"can't give argument to non-function {first.string()}", first if at is None else at)
 
 
 # -- calls ----------------------------------------------------------------------------------------
@@ -480,68 +493,130 @@ def _exc_text(e: BaseException) -> str:
     return text or type(e).__name__
 
 
-def invoke(
-    ctx: Ctx,
-    fn: Callable[..., Any],
-    name: str,
-    vals: tuple[Any, ...],
-    argnodes: tuple[Any, ...],
-    cmdnode: Any,
-    identnode: Any,
-    final: Any,
-    is_builtin: bool,
-) -> Any:
-    """Go's evalCall: check arity, convert arguments by parameter type, call, report errors."""
+def _signature(fn: Callable[..., Any]) -> tuple[tuple[str, ...] | None, bool]:
+    """(parameter types, variadic) of a function or bound Go method.
+
+    A method without a declared signature takes as many ``interface {}`` arguments as its
+    Python definition (Go methods always have a fixed signature); a plain function without
+    one takes any number.
+    """
     params = getattr(fn, "__go_params__", None)
+    if params is not None:
+        return params, fn.__go_variadic__
+    func = getattr(fn, "__func__", None)
+    if func is None:
+        return None, True
+    sig = _method_sigs.get(func)
+    if sig is None:
+        code = func.__code__
+        n = code.co_argcount - 1
+        variadic = bool(code.co_flags & 0x04)
+        sig = (("interface {}",) * (n + variadic), variadic)
+        _method_sigs[func] = sig
+    return sig
+
+
+_method_sigs: dict[Any, tuple[tuple[str, ...], bool]] = {}
+
+
+def _check_arity(fn: Callable[..., Any], name: str, nargs: int, num_in: int, at: Any) -> None:
+    """Go's arity check of evalCall; `nargs` excludes and `num_in` includes the piped value."""
+    params, variadic = _signature(fn)
+    if params is None:
+        return
+    if variadic:
+        if num_in < len(params) - 1:
+            raise Fail(f"wrong number of args for {name}: want at least {len(params) - 1} got {nargs}", at)
+    elif num_in != len(params):
+        raise Fail(f"wrong number of args for {name}: want {len(params)} got {num_in}", at)
+
+
+def _call_method0(ctx: Ctx, fn: Callable[..., Any], name: str, node: Any, at: Any) -> Any:
+    """A method reached inside a field chain, called without arguments."""
+    _check_arity(fn, name, 0, 0, at)
+    return _call_fn(fn, [], name, node)
+
+
+def invoke(
+    ctx: Ctx, fn: Callable[..., Any], site: CallSite, vals: tuple[Any, ...], final: Any, is_builtin: bool
+) -> Any:
+    """Go's evalCall: check arity, convert arguments by parameter type, call, report errors.
+
+    Arguments are converted (literals) or checked (computed values) where Go's executor does
+    it: a literal at its own node, a computed value at the node its evaluation marked last
+    (`site.vnodes`), the piped value at `site.fnode`.
+    """
+    name = site.name
+    params, variadic = _signature(fn)
     if params is None:
         # Undeclared: ...interface {}. Literals were made ideal constants by the compiler.
         args = [None if v is NOVALUE else v for v in vals]
         if final is not MISSING:
             args.append(None if final is NOVALUE else final)
-        return _call_fn(fn, args, name, cmdnode)
-    variadic = fn.__go_variadic__
+        return _call_fn(fn, args, name, site.cmd)
     nparams = len(params)
     num_in = len(vals) + (final is not MISSING)
     if variadic:
         num_fixed = nparams - 1
         if num_in < num_fixed:
-            raise Fail(f"wrong number of args for {name}: want at least {nparams - 1} got {len(vals)}", identnode)
+            raise Fail(f"wrong number of args for {name}: want at least {nparams - 1} got {len(vals)}", site.ident)
     else:
         num_fixed = len(vals)
         if num_in != nparams:
-            raise Fail(f"wrong number of args for {name}: want {nparams} got {num_in}", identnode)
+            raise Fail(f"wrong number of args for {name}: want {nparams} got {num_in}", site.ident)
     args = []
-    last_node = identnode
+    argnodes = site.argnodes
     for i, v in enumerate(vals):
         t = params[i] if (i < num_fixed or not variadic) else params[-1]
         n = argnodes[i]
-        last_node = n
         if n.is_literal:
             args.append(convert_literal(n, t))
         else:
-            args.append(validate(v, t, n))
+            args.append(validate(v, t, site.vnodes[i]))
     if final is not MISSING:
         if variadic and num_in - 1 >= num_fixed:
             t = params[-1]
         else:
             t = params[num_in - 1]
-        args.append(validate(final, t, last_node))
+        args.append(validate(final, t, site.fnode))
     if is_builtin and name == "call":
         callee = argnodes[0].string() if argnodes else fmt_v(final)
         args.insert(0, callee)
-    return _call_fn(fn, args, name, cmdnode)
+    return _call_fn(fn, args, name, site.cmd)
 
 
 class CallSite:
-    """A function call in the source: the name and the nodes errors point at."""
+    """A call in the source: the name and the nodes errors point at.
 
-    __slots__ = ("name", "argnodes", "cmd", "ident")
+    `argnodes` are the argument nodes; `vnodes[i]` is the node Go's executor marked last while
+    evaluating argument i (where a wrong-typed result is reported); `cmd` is where a failing
+    call is reported, `ident` where a wrong argument count is, `fnode` where a wrong-typed
+    piped value is.
+    """
 
-    def __init__(self, name: str, argnodes: tuple[Any, ...], cmd: Any, ident: Any) -> None:
+    __slots__ = ("name", "argnodes", "vnodes", "cmd", "ident", "fnode")
+
+    def __init__(
+        self, name: str, argnodes: tuple[Any, ...], vnodes: tuple[Any, ...], cmd: Any, ident: Any, fnode: Any
+    ) -> None:
         self.name = name
         self.argnodes = argnodes
+        self.vnodes = vnodes
         self.cmd = cmd
         self.ident = ident
+        self.fnode = fnode
+
+
+_builtins: dict[str, Any] | None = None
+
+
+def _is_builtin(name: str, fn: Any) -> bool:
+    global _builtins
+    if _builtins is None:
+        from .builtins import BUILTINS
+
+        _builtins = BUILTINS
+    return _builtins.get(name) is fn
 
 
 def call_site(ctx: Ctx, site: CallSite, vals: tuple[Any, ...], final: Any = MISSING) -> Any:
@@ -549,30 +624,59 @@ def call_site(ctx: Ctx, site: CallSite, vals: tuple[Any, ...], final: Any = MISS
     fn = ctx.funcs.get(site.name)
     if fn is None:
         raise Fail(f"{_q(site.name)} is not a defined function", site.ident)
-    from .builtins import BUILTINS
-
-    return invoke(ctx, fn, site.name, vals, site.argnodes, site.cmd, site.ident, final, BUILTINS.get(site.name) is fn)
+    return invoke(ctx, fn, site, vals, final, _is_builtin(site.name, fn))
 
 
 def call_pipe(ctx: Ctx, site: CallSite, vals: tuple[Any, ...], final: Any = MISSING) -> Any:
     """`call_site` as a pipeline command: a nil result becomes the invalid value."""
-    r = call_site(ctx, site, vals, final)
+    fn = ctx.funcs.get(site.name)
+    if fn is None:
+        raise Fail(f"{_q(site.name)} is not a defined function", site.ident)
+    r = invoke(ctx, fn, site, vals, final, _is_builtin(site.name, fn))
     return NOVALUE if r is None else r
 
 
-def chain_pipe(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool) -> Any:
+def call_method(ctx: Ctx, fn: Callable[..., Any], site: CallSite, vals: tuple[Any, ...], final: Any = MISSING) -> Any:
+    """Call a method `method` found, with its evaluated arguments: a nil result is invalid."""
+    r = invoke(ctx, fn, site, vals, final, False)
+    return NOVALUE if r is None else r
+
+
+def precheck(ctx: Ctx, site: CallSite, num_in: int) -> None:
+    """What Go checks of a function call before it evaluates the arguments.
+
+    Called only after evaluating an argument failed: if the call itself is wrong (an unknown
+    function, a wrong argument count), Go reports that instead.
+    """
+    fn = ctx.funcs.get(site.name)
+    if fn is None:
+        raise Fail(f"{_q(site.name)} is not a defined function", site.ident)
+    _check_arity(fn, site.name, len(site.argnodes), num_in, site.ident)
+
+
+def template_precheck(ctx: Ctx, name: str, node: Any) -> None:
+    """What Go checks of ``{{template}}`` before it evaluates the pipeline (see `precheck`)."""
+    if ctx.ts._compiled_for(name) is None:
+        raise Fail(f"template {_q(name)} not defined", node)
+    if depth() >= SAFE_DEPTH:
+        raise Fail(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})", node)
+
+
+def chain_pipe(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool, at: Any = None) -> Any:
     """`chain` as a pipeline command: a nil result becomes the invalid value."""
+    if at is None:
+        at = node
     for name in names:
         if type(r) is dict:
             try:
                 r = r[name]
             except KeyError:
-                r = _missing_key(ctx, r, name, node)
+                r = _missing_key(ctx, r, name, at)
             iface = True
             continue
-        r = field_slow(ctx, r, name, node, iface, False)
+        r = field_slow(ctx, r, name, at, iface, False)
         if type(r) is _METHOD:
-            r = invoke(ctx, r.fn, name, (), (), node, node, MISSING, False)
+            r = _call_method0(ctx, r.fn, name, node, at)
         iface = False
     return NOVALUE if r is None else r
 
@@ -638,8 +742,13 @@ def elems_iface(v: Any) -> bool:
 # -- printing ---------------------------------------------------------------------------------------
 
 
-def printv(v: Any, node: Any) -> str:
-    """fmt.Fprint of a pipeline result, as the template's printValue does."""
+def printv(v: Any, node: Any, addressable: bool = True) -> str:
+    """fmt.Fprint of a pipeline result, as the template's printValue does.
+
+    `addressable` tells whether Go holds the value where it can take its address (a field
+    reached through a pointer, not a function's result): only then does a String() declared
+    on the pointer receiver apply.
+    """
     t = type(v)
     if t is str:
         return v
@@ -651,6 +760,10 @@ def printv(v: Any, node: Any) -> str:
         raise Fail(
             f"can't print {node.pipe.string() if hasattr(node, 'pipe') else node.string()} of type {type_name(v)}", node
         )
+    if addressable and isinstance(v, GoObject):
+        s = v.go_ptr_string()
+        if s is not None:
+            return s
     return printable(v)
 
 
@@ -692,3 +805,14 @@ def explicit_nil_chain(node: Any) -> Any:
 def fail_at(msg: str, node: Any) -> Any:
     """Raise an execution error at `node`."""
     raise Fail(msg, node)
+
+
+# -- compiled code --------------------------------------------------------------------------------
+
+
+def instantiate(code: Any, fnames: dict[str, str], consts: dict[str, Any]) -> dict[str, Callable[..., Any]]:
+    """Run a compiled template module with its globals; returns {template name: function}."""
+    ns: dict[str, Any] = {"rt": sys.modules[__name__], "NOVALUE": NOVALUE, "MISSING": MISSING}
+    ns.update(consts)
+    exec(code, ns)  # noqa: S102 - code the template compiler generated
+    return {tname: ns[fname] for tname, fname in fnames.items()}

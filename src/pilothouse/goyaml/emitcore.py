@@ -386,31 +386,7 @@ class Emitter:
                     self.whitespace = False
                 self.indention = False
                 return
-        spaces = breaks = False
-        n = len(value)
-        i = 0
-        while i < n:
-            c = value[i]
-            if c == " ":
-                nxt = value[i + 1] if i + 1 < n else ""
-                if allow_breaks and not spaces and self.column > self.best_width and nxt != " ":
-                    self.write_indent()
-                else:
-                    self.write(c)
-                spaces = True
-            elif c in _BREAKS:
-                if not breaks and c == "\n":
-                    self.put_break()
-                self.write_break(c)
-                self.indention = True
-                breaks = True
-            else:
-                if breaks:
-                    self.write_indent()
-                self.write(c)
-                self.indention = False
-                spaces = breaks = False
-            i += 1
+        self.write_folding(value, allow_breaks, single=False)
         if value or not self.v3:
             self.whitespace = False
         self.indention = False
@@ -425,12 +401,23 @@ class Emitter:
             self.whitespace = False
             self.indention = False
             return
+        self.write_folding(value, allow_breaks, single=True)
+        self.write_indicator("'", False, False, False)
+        self.whitespace = False
+        self.indention = False
+
+    def write_folding(self, value: str, allow_breaks: bool, *, single: bool) -> None:
+        """The body of a plain or single-quoted scalar, folded at spaces beyond best_width.
+
+        A single-quoted scalar never folds at its first or last character and doubles its quotes.
+        """
         spaces = breaks = False
         n = len(value)
         for i, c in enumerate(value):
             if c == " ":
                 nxt = value[i + 1] if i + 1 < n else ""
-                if allow_breaks and not spaces and self.column > self.best_width and 0 < i < n - 1 and nxt != " ":
+                if (allow_breaks and not spaces and self.column > self.best_width and nxt != " "
+                        and (not single or 0 < i < n - 1)):
                     self.write_indent()
                 else:
                     self.write(c)
@@ -444,14 +431,11 @@ class Emitter:
             else:
                 if breaks:
                     self.write_indent()
-                if c == "'":
+                if single and c == "'":
                     self.put("'")
                 self.write(c)
                 self.indention = False
                 spaces = breaks = False
-        self.write_indicator("'", False, False, False)
-        self.whitespace = False
-        self.indention = False
 
     def write_double(self, value: str, allow_breaks: bool) -> None:
         spaces = False

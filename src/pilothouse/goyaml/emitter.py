@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
+from pilothouse.gotemplate.gostrconv import format_float
 from pilothouse.goyaml.emitcore import DOUBLE, LITERAL, PLAIN, Emitter, MapNode, Node, ScalarNode, SeqNode
 from pilothouse.goyaml.errors import JSONError
 from pilothouse.goyaml.gojson import JSONNumber, json_tree
-from pilothouse.goyaml.gostrconv import format_float
 from pilothouse.goyaml.resolve import resolve, resolves_to_string
 
 _BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
@@ -28,26 +29,27 @@ def is_base60_float(s: str) -> bool:
     return _BASE60.fullmatch(s) is not None
 
 
-def _is_letter(c: str) -> bool:
-    return c.isalpha()
-
-
 def _is_digit(c: str) -> bool:
     return unicodedata.category(c) == "Nd"
 
 
-def natural_less(a: str, b: str) -> bool:
-    """yaml.v2 `keyList.Less` for two string keys (letters after non-letters, digit runs by value)."""
+def natural_less(a: str, b: str, *, v3: bool = False) -> bool:
+    """yaml.v2 `keyList.Less` for two string keys (letters after non-letters, digit runs by value).
+
+    With `v3`, yaml.v3's variant: right after a digit, a letter sorts before a non-letter.
+    """
+    digits = False
     n = min(len(a), len(b))
     for i in range(n):
         ca, cb = a[i], b[i]
         if ca == cb:
+            digits = v3 and _is_digit(ca)
             continue
-        al, bl = _is_letter(ca), _is_letter(cb)
+        al, bl = ca.isalpha(), cb.isalpha()
         if al and bl:
             return ca < cb
         if al or bl:
-            return bl
+            return al if digits else bl
         an = bn = 0
         if ca == "0" or cb == "0":
             j = i - 1
@@ -72,22 +74,26 @@ def natural_less(a: str, b: str) -> bool:
     return len(a) < len(b)
 
 
-def _cmp(a: str, b: str) -> int:
-    if natural_less(a, b):
-        return -1
-    if natural_less(b, a):
-        return 1
-    return 0
+def _natural_sort_key(v3: bool) -> Callable[[str], Any]:
+    def cmp(a: str, b: str) -> int:
+        return -1 if natural_less(a, b, v3=v3) else (1 if natural_less(b, a, v3=v3) else 0)
+
+    return functools.cmp_to_key(cmp)
 
 
-natural_sort_key = functools.cmp_to_key(_cmp)
+natural_sort_key = _natural_sort_key(False)
+natural_sort_key_v3 = _natural_sort_key(True)
+
+# yaml.v3 reads these as strings (YAML 1.2) but still quotes them for YAML 1.1 readers.
+_OLD_BOOLS = frozenset("y Y yes Yes YES on On ON n N no No NO off Off OFF".split())
 
 
-def string_style(s: str) -> str:
-    """The style yaml.v2's encoder requests for a string (the emitter may still change it)."""
+def string_style(s: str, *, v3: bool = False) -> str:
+    """The style yaml.v2's (or, with `v3`, yaml.v3's) encoder requests for a string in block
+    context (the emitter may still change it)."""
     if "\n" in s:
         return LITERAL
-    if resolves_to_string(s) and not is_base60_float(s):
+    if resolves_to_string(s) and not is_base60_float(s) and not (v3 and s in _OLD_BOOLS):
         return PLAIN
     return DOUBLE
 
@@ -99,8 +105,16 @@ def _number_text(text: str) -> str:
         return text
     if isinstance(value, int):
         return str(value)
-    s = format_float(value)
-    return {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}.get(s, s)
+    return float_text(value)
+
+
+_SPECIAL_FLOATS = {"+Inf": ".inf", "-Inf": "-.inf", "NaN": ".nan"}
+
+
+def float_text(f: float) -> str:
+    """A float64 as the yaml encoders write it: Go's shortest %g, or .inf, -.inf, .nan."""
+    s = format_float(f)
+    return _SPECIAL_FLOATS.get(s, s)
 
 
 def to_node(v: Any) -> Node:

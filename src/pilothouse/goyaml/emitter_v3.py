@@ -7,85 +7,11 @@ yaml.v3's variant of the natural sort.
 
 from __future__ import annotations
 
-import functools
-import math
-import unicodedata
 from typing import Any
 
-from pilothouse.goyaml.emitcore import DOUBLE, LITERAL, PLAIN, Emitter, MapNode, Node, ScalarNode, SeqNode
-from pilothouse.goyaml.emitter import is_base60_float
+from pilothouse.goyaml.emitcore import PLAIN, Emitter, MapNode, Node, ScalarNode, SeqNode
+from pilothouse.goyaml.emitter import float_text, natural_sort_key_v3, string_style
 from pilothouse.goyaml.errors import JSONError
-from pilothouse.goyaml.gostrconv import format_float
-from pilothouse.goyaml.resolve import resolves_to_string
-
-
-def _is_digit(c: str) -> bool:
-    return unicodedata.category(c) == "Nd"
-
-
-def natural_less_v3(a: str, b: str) -> bool:
-    """yaml.v3 `keyList.Less` for string keys: like yaml.v2's, except that after a digit a
-    letter sorts before a non-letter."""
-    digits = False
-    n = min(len(a), len(b))
-    for i in range(n):
-        ca, cb = a[i], b[i]
-        if ca == cb:
-            digits = _is_digit(ca)
-            continue
-        al, bl = ca.isalpha(), cb.isalpha()
-        if al and bl:
-            return ca < cb
-        if al or bl:
-            return al if digits else bl
-        an = bn = 0
-        if ca == "0" or cb == "0":
-            j = i - 1
-            while j >= 0 and _is_digit(a[j]):
-                if a[j] != "0":
-                    an = bn = 1
-                    break
-                j -= 1
-        ai = i
-        while ai < len(a) and _is_digit(a[ai]):
-            an = an * 10 + (ord(a[ai]) - 48)
-            ai += 1
-        bi = i
-        while bi < len(b) and _is_digit(b[bi]):
-            bn = bn * 10 + (ord(b[bi]) - 48)
-            bi += 1
-        if an != bn:
-            return an < bn
-        if ai != bi:
-            return ai < bi
-        return ca < cb
-    return len(a) < len(b)
-
-
-def _cmp(a: str, b: str) -> int:
-    return -1 if natural_less_v3(a, b) else (1 if natural_less_v3(b, a) else 0)
-
-
-_sort_key = functools.cmp_to_key(_cmp)
-
-_OLD_BOOLS = frozenset("y Y yes Yes YES on On ON n N no No NO off Off OFF".split())
-
-
-def string_style_v3(s: str) -> str:
-    """The style yaml.v3's encoder requests for a string in block context."""
-    if "\n" in s:
-        return LITERAL
-    if resolves_to_string(s) and not is_base60_float(s) and s not in _OLD_BOOLS:
-        return PLAIN
-    return DOUBLE
-
-
-def _float_text(f: float) -> str:
-    if math.isnan(f):
-        return ".nan"
-    if math.isinf(f):
-        return ".inf" if f > 0 else "-.inf"
-    return format_float(f)
 
 
 def _key_text(k: Any) -> str:
@@ -103,9 +29,9 @@ def to_node_v3(v: Any) -> Node:
     if v is False:
         return ScalarNode("false", PLAIN)
     if isinstance(v, str):
-        return ScalarNode(v, string_style_v3(v))
+        return ScalarNode(v, string_style(v, v3=True))
     if isinstance(v, float):
-        return ScalarNode(_float_text(v), PLAIN)
+        return ScalarNode(float_text(v), PLAIN)
     if isinstance(v, int):
         return ScalarNode(str(int(v)), PLAIN)
     if isinstance(v, (bytes, bytearray)):
@@ -117,10 +43,10 @@ def to_node_v3(v: Any) -> Node:
             raise JSONError(str(e)) from None
     if isinstance(v, dict):
         if all(isinstance(k, str) for k in v):
-            keys = sorted(v, key=_sort_key)
+            keys = sorted(v, key=natural_sort_key_v3)
         else:
             keys = sorted(v, key=lambda k: (not isinstance(k, (int, float)), _key_text(k)))
-        return MapNode([(to_node_v3(k) if not isinstance(k, str) else ScalarNode(k, string_style_v3(k)),
+        return MapNode([(to_node_v3(k) if not isinstance(k, str) else ScalarNode(k, string_style(k, v3=True)),
                          to_node_v3(v[k])) for k in keys])
     if isinstance(v, (list, tuple)):
         return SeqNode([to_node_v3(x) for x in v])

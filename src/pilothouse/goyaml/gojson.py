@@ -7,9 +7,9 @@ import math
 import re
 from typing import Any
 
+from pilothouse.gotemplate.gostrconv import NumError, format_float_json, parse_float
 from pilothouse.gotemplate.gotypes import JSONStruct
 from pilothouse.goyaml.errors import JSONError
-from pilothouse.goyaml.gostrconv import format_float_json, parse_float
 
 # ---------------------------------------------------------------------------------------------
 # Encoding
@@ -160,7 +160,7 @@ def _quote_char(c: int) -> str:
         return "'\\''"
     if c == 0x22:
         return "'\"'"
-    from pilothouse.goyaml.gosyntax import go_quote
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
 
     return "'" + go_quote(chr(c))[1:-1] + "'"
 
@@ -348,12 +348,12 @@ class _Scanner:
             while 0x30 <= self.peek() <= 0x39:
                 self.pos += 1
         text = d[start:self.pos].decode("ascii")
-        f = parse_float(text)
-        if f is None:
+        try:
+            return parse_float(text)
+        except NumError:
             if self.type_error is None:
                 self.type_error = f"json: cannot unmarshal number {text} into Go value of type float64"
             return None
-        return f
 
 
 _KIND = {bool: "bool", str: "string", float: "number", list: "array", dict: "object"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pilothouse.goyaml.gostrconv import format_float
+from pilothouse.gotemplate.gostrconv import format_float
+from pilothouse.gotemplate.gostrconv import quote as go_quote
 
 _INT64_MAX = (1 << 63) - 1
 
@@ -26,41 +27,6 @@ def go_type_name(v: Any) -> str:
     if isinstance(v, list):
         return "[]interface {}"
     return type(v).__name__
-
-
-def go_quote(s: str) -> str:
-    """Go `strconv.Quote`: a double-quoted Go string literal (printable Unicode kept raw)."""
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\a":
-            out.append("\\a")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\v":
-            out.append("\\v")
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\x{o:02x}")
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif o < 0x10000:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def go_sharp_v(v: Any, nested: bool = False) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pilothouse.gotemplate.gostrconv import format_float
 from pilothouse.goyaml.errors import TOMLError
-from pilothouse.goyaml.gostrconv import format_float
 
 _REPLACE = {i: f"\\u{i:04x}" for i in range(0x20)}
 _REPLACE.update({0x22: '\\"', 0x5C: "\\\\", 0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})

@@ -13,8 +13,8 @@ import binascii
 import math
 from typing import Any
 
+from pilothouse.gotemplate.gostrconv import format_float
 from pilothouse.goyaml.errors import GoYAMLFailure, YAMLError
-from pilothouse.goyaml.gostrconv import format_float
 from pilothouse.goyaml.gosyntax import go_sharp_v, go_type_name
 from pilothouse.goyaml.resolve import (
     BINARY_TAG,

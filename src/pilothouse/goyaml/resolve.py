@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from pilothouse.goyaml.gostrconv import parse_float, parse_int
+from pilothouse.gotemplate.gostrconv import NumError, parse_float, parse_int, parse_uint
 
 STR_TAG = "tag:yaml.org,2002:str"
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -87,14 +87,27 @@ def is_timestamp(s: str) -> bool:
     return False
 
 
+def _go_int(plain: str, *, unsigned: bool = False) -> int | None:
+    """strconv.ParseInt(plain, 0, 64), or ParseUint: None where Go returns an error."""
+    try:
+        return parse_uint(plain) if unsigned else parse_int(plain)
+    except NumError:
+        return None
+
+
+def _go_float(text: str) -> float | None:
+    """strconv.ParseFloat(text, 64): None where Go returns an error."""
+    try:
+        return parse_float(text)
+    except NumError:
+        return None
+
+
 def _resolve_int(plain: str) -> Any:
-    v = parse_int(plain)
+    v = _go_int(plain)
     if v is not None:
         return v
-    v = parse_int(plain, unsigned=True)
-    if v is not None:
-        return v
-    return None
+    return _go_int(plain, unsigned=True)
 
 
 def resolve(tag: str, text: str) -> tuple[str, Any]:
@@ -123,7 +136,7 @@ def _resolve_plain(tag: str, text: str) -> tuple[str, Any]:
         if hit is not None:
             return hit
         if first == ".":
-            f = parse_float(text)
+            f = _go_float(text)
             if f is not None:
                 return FLOAT_TAG, f
         return STR_TAG, text
@@ -138,15 +151,15 @@ def _resolve_plain(tag: str, text: str) -> tuple[str, Any]:
         if iv is not None:
             return INT_TAG, iv
         if _YAML_STYLE_FLOAT.fullmatch(plain):
-            f = parse_float(plain)
+            f = _go_float(plain)
             if f is not None:
                 return FLOAT_TAG, f
         if plain.startswith("0b"):
-            iv = parse_int(plain) if plain[2:3] not in ("+", "-") else None
+            iv = _go_int(plain) if plain[2:3] not in ("+", "-") else None
             if iv is not None:
                 return INT_TAG, iv
         elif plain.startswith("-0b"):
-            iv = parse_int("-0b" + plain[3:])
+            iv = _go_int("-0b" + plain[3:])
             if iv is not None:
                 return INT_TAG, iv
     return STR_TAG, text

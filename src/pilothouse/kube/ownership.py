@@ -7,6 +7,7 @@ be taken over by the release it names (or by any release with ``--take-ownership
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pilothouse.errors import KubeError
@@ -68,15 +69,7 @@ def existing_resource_conflict(kube: Any, resources: list[Resource], release: st
     An existing object owned by someone else is Helm's 'cannot be imported' error.
     """
     out = []
-    for r in resources:
-        if _generate_name(r):
-            continue
-        try:
-            live = kube.get_or_none(r.rtype, r.namespace, r.name)
-        except KubeError as err:
-            raise KubeError(f"could not get information about the resource {r.describe()}: {err}") from None
-        if live is None:
-            continue
+    for r, live in _existing(kube, resources):
         reason = check_ownership(live, release, namespace)
         if reason is not None:
             raise KubeError(f"{r.describe()} exists and cannot be imported into the current release: {reason}")
@@ -86,7 +79,11 @@ def existing_resource_conflict(kube: Any, resources: list[Resource], release: st
 
 def require_adoption(kube: Any, resources: list[Resource]) -> list[Resource]:
     """With ``--take-ownership``: every existing object is adopted whoever owns it."""
-    out = []
+    return [r for r, _live in _existing(kube, resources)]
+
+
+def _existing(kube: Any, resources: list[Resource]) -> Iterator[tuple[Resource, dict[str, Any]]]:
+    """Each resource that exists in the cluster, with its live object (generateName ones never do)."""
     for r in resources:
         if _generate_name(r):
             continue
@@ -95,5 +92,4 @@ def require_adoption(kube: Any, resources: list[Resource]) -> list[Resource]:
         except KubeError as err:
             raise KubeError(f"could not get information about the resource {r.describe()}: {err}") from None
         if live is not None:
-            out.append(r)
-    return out
+            yield r, live

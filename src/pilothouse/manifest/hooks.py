@@ -37,9 +37,10 @@ class Hook:
 
 
 def go_atoi(s: str) -> int:
-    """strconv.Atoi: optional sign and decimal digits only; anything else is an error (→ 0 here)."""
-    body = s[1:] if s[:1] in "+-" else s
-    if not body or not body.isascii() or not body.isdigit():
+    """strconv.Atoi, where an error (anything but an optional sign and decimal digits) gives 0."""
+    from pilothouse.gotemplate.gostrconv import NumError, atoi
+
+    try:
+        return atoi(s)
+    except NumError:
         return 0
-    value = int(s)
-    return value if -(1 << 63) <= value < (1 << 63) else 0

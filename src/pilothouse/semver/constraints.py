@@ -14,7 +14,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from pilothouse.semver._goquote import go_quote
+from pilothouse.gotemplate.gostrconv import quote as go_quote
 from pilothouse.semver.version import SemverError, Version, compare_prerelease
 
 _S = r"[\t\n\f\r ]"  # Go's \s

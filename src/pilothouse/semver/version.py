@@ -12,6 +12,7 @@ import re
 from typing import ClassVar
 
 from pilothouse.errors import PilothouseError
+from pilothouse.gotemplate.gostrconv import NumError, parse_uint, quote
 from pilothouse.gotemplate.gotypes import FuncError, GoObject, Uint64, gofunc
 
 _MAX_UINT64 = (1 << 64) - 1
@@ -47,12 +48,10 @@ def _only(s: str, chars: frozenset[str]) -> bool:
 
 def _parse_uint(s: str) -> int:
     """Go's strconv.ParseUint(s, 10, 64); raises SemverError with Go's unwrapped text."""
-    if not s or not _only(s, _NUM):
-        raise SemverError(f'strconv.ParseUint: parsing "{s}": invalid syntax')
-    n = int(s)
-    if n > _MAX_UINT64:
-        raise SemverError(f'strconv.ParseUint: parsing "{s}": value out of range')
-    return n
+    try:
+        return parse_uint(s, 10)
+    except NumError as e:
+        raise SemverError(f"strconv.ParseUint: parsing {quote(s)}: {e}") from None
 
 
 def _segment(s: str) -> int:

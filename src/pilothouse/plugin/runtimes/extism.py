@@ -31,6 +31,7 @@ TICK_MS = 5
 _NO_DEADLINE = 1 << 40
 _UNLIMITED_FUEL = (1 << 63) - 1
 HOST_MODULE = "pilothouse:host/v1"
+WASI_MODULE = "wasi_snapshot_preview1"
 _LEVELS = {0: "TRACE", 1: "DEBUG", 2: "INFO", 3: "WARN", 4: "ERROR"}
 I32, I64 = wt.I32, wt.I64
 
@@ -142,6 +143,14 @@ def load_module(path: str, flv: tuple[bool, bool] = (True, True)) -> wt.Module:
     return mod
 
 
+def module_imports(module: wt.Module) -> list[tuple[str, str, list[int], list[int]]]:
+    """(module, name, params, results) of the functions a compiled module imports (remembered)."""
+    imports = getattr(module, "imports", None)
+    if imports is None:
+        imports = module.imports = module.func_imports()
+    return imports
+
+
 def precompile(path: str, caps: Capabilities | None = None) -> str:
     """Compile a plugin.wasm into the cache for the flavour its grant needs (done at install)."""
     flv = flavor(caps) if caps is not None else (True, True)
@@ -218,7 +227,10 @@ class _Instance:
         # discarded as Helm does; capture costs a directory and two files per instance
         self.iodir: str | None = None
         self.out = self.err = None
-        if debug and not passthrough:
+        # A module that imports no WASI function cannot see env, files or stdio: it gets none of
+        # that set up, which is a third of the cost of a new instance.
+        self.wasi = any(m == WASI_MODULE for m, *_ in module_imports(module))
+        if debug and not passthrough and self.wasi:
             import tempfile
 
             self.iodir = tempfile.mkdtemp(prefix="pilot-wasi-io-")
@@ -241,24 +253,26 @@ class _Instance:
         if self.flavor[1]:
             store.set_fuel(_UNLIMITED_FUEL)
         preopens = []
-        if caps.create_temp_dir:
-            import tempfile
-
-            self.tmpdir = tempfile.mkdtemp(prefix="helm-plugin-")
-            preopens.append((self.tmpdir, "/tmp", True))
         for m in caps.mounts:
             if not os.path.isdir(m.host):
                 raise PluginError(f'plugin "{name}": granted directory {m.host} does not exist')
             preopens.append((m.host, m.guest, m.writable))
-        try:
-            store.set_wasi(argv=[], env=self.env, inherit_stdin=inherit_stdin, inherit_output=passthrough,
-                           stdout_path=self.out.path if self.out else "",
-                           stderr_path=self.err.path if self.err else "", preopens=preopens)
-        except wt.WasmError as err:
-            raise PluginError(f'plugin "{name}": {err}') from None
+        if self.wasi:
+            if caps.create_temp_dir:
+                import tempfile
+
+                self.tmpdir = tempfile.mkdtemp(prefix="helm-plugin-")
+                preopens.insert(0, (self.tmpdir, "/tmp", True))
+            try:
+                store.set_wasi(argv=[], env=self.env, inherit_stdin=inherit_stdin, inherit_output=passthrough,
+                               stdout_path=self.out.path if self.out else "",
+                               stderr_path=self.err.path if self.err else "", preopens=preopens)
+            except wt.WasmError as err:
+                raise PluginError(f'plugin "{name}": {err}') from None
 
         self.linker = linker = wt.Linker(engine(self.flavor))
-        linker.define_wasi()
+        if self.wasi:
+            linker.define_wasi()
         self.kernel = linker.instantiate(store, _kernel_module(self.flavor))
         ctx = store.ctx
         self.kmem = self.kernel.memory(ctx)
@@ -364,8 +378,11 @@ class _Instance:
         ]
         for i, lvl in enumerate(("trace", "debug", "info", "warn", "error")):
             env_funcs.append((f"log_{lvl}", [I64], [], make_log(i)))
+        # only what the module imports: each definition costs a C callback and a type
+        imported = {(m, n) for m, n, *_ in module_imports(module)}
         for fname, params, results, fn in env_funcs:
-            linker.define_func("extism:host/env", fname, params, results, fn)
+            if ("extism:host/env", fname) in imported:
+                linker.define_func("extism:host/env", fname, params, results, fn)
 
         # Pilothouse's own host functions, each behind a capability
         def host_log(ctx: Any, msg_h: int) -> None:
@@ -392,14 +409,16 @@ class _Instance:
                 raise _Denied(f'plugin "{self.name}" may not read environment variable "{name}" (not granted)')
             return self._write(ctx, val.encode())
 
-        linker.define_func(HOST_MODULE, "log", [I64], [], host_log)
-        linker.define_func(HOST_MODULE, "getenv", [I64], [I64], host_getenv)
+        if (HOST_MODULE, "log") in imported:
+            linker.define_func(HOST_MODULE, "log", [I64], [], host_log)
+        if (HOST_MODULE, "getenv") in imported:
+            linker.define_func(HOST_MODULE, "getenv", [I64], [I64], host_getenv)
 
         # Helm links no host functions of its own; a plugin asking for unknown ones cannot run
         for hf in self.caps.host_functions:
             if hf not in policy.HOST_FUNCTIONS:
                 raise PluginError(f'plugin requested host function "{hf}" not found')
-        for mod_name, name, params, results in module.func_imports():
+        for mod_name, name, params, results in module_imports(module):
             if mod_name == "extism:host/user":
                 def missing(ctx: Any, *_args: int, _n: str = name) -> None:
                     raise _Denied(f'plugin requested host function "{_n}" not found')

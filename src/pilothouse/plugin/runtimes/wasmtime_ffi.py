@@ -133,9 +133,9 @@ def library_path() -> str:
     return os.path.join(base, f"{plat}-{machine}", name)
 
 
-def _declare(lib: Any) -> None:
+def _signatures() -> dict[str, tuple[Any, list[Any]]]:
     p = c_void_p
-    sigs: dict[str, tuple[Any, list[Any]]] = {
+    return {
         "wasm_config_new": (p, []),
         "wasmtime_config_epoch_interruption_set": (None, [p, c_bool]),
         "wasmtime_config_consume_fuel_set": (None, [p, c_bool]),
@@ -199,10 +199,27 @@ def _declare(lib: Any) -> None:
         "wasmtime_trap_new": (p, [c_char_p, c_size_t]),
         "wasmtime_caller_context": (p, [p]),
     }
-    for name, (res, args) in sigs.items():
-        fn = getattr(lib, name)
+
+
+class _Lib:
+    """The shared library; a function's signature is declared when it is first used.
+
+    A one-shot call uses about half of the functions declared here, and declaring costs more
+    than the call itself, so it is left to the first use (after which the function is a plain
+    attribute).
+    """
+
+    def __init__(self, path: str) -> None:
+        self._dll = ctypes.CDLL(path)
+        self._sigs = _signatures()
+
+    def __getattr__(self, name: str) -> Any:
+        res, args = self._sigs[name]
+        fn = getattr(self._dll, name)
         fn.restype = res
         fn.argtypes = args
+        setattr(self, name, fn)
+        return fn
 
 
 def lib() -> Any:
@@ -211,9 +228,7 @@ def lib() -> Any:
     if _lib is None:
         with _lib_lock:
             if _lib is None:
-                dll = ctypes.CDLL(library_path())
-                _declare(dll)
-                _lib = dll
+                _lib = _Lib(library_path())
     return _lib
 
 
@@ -279,6 +294,7 @@ class Module:
 
     def __init__(self, ptr: Any) -> None:
         self.ptr = ptr
+        self.imports: list[tuple[str, str, list[int], list[int]]] | None = None
 
     @classmethod
     def compile(cls, engine: Engine, wasm: bytes) -> Module:
