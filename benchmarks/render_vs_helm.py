@@ -3,8 +3,10 @@
 For each case: the chart is loaded once by each side, then rendered N times (values parsed,
 dependencies processed, values coalesced, schemas validated, templates rendered — what Helm's
 `helm_render` entry point does). Prints both medians, the ratio ours/Helm per case, and the median
-ratio over all cases (goal: ≤ 1.0). Also times `pilot template` on the `helm create` chart as a
-whole process, and peak memory rendering the largest complete case
+ratio over all cases (goal: ≤ 1.0). Also times `pilot template` as a whole process, with an empty
+and with a warm template cache: on the `helm create` chart, and on the biggest complete corpus
+chart against a whole process rendering it with Helm's engine; and peak memory rendering the
+largest complete case
 (kube-prometheus-stack's vendored subcharts are missing from the corpus).
 
     .venv/bin/python benchmarks/render_vs_helm.py [--runs 5] [CASE ...]
@@ -111,9 +113,65 @@ def bench_cli_wall(runs: int) -> None:
             return statistics.median(times)
 
         base = wall([sys.executable, "-c", "pass"])
-        tmpl = wall([pilot, "template", "demo", chart])
-        print(f"\npilot template (created starter chart), whole process: {tmpl:.1f} ms "
-              f"(python start-up alone {base:.1f} ms)")
+        cold = _wall_ms([pilot, "template", "demo", chart], runs, cache=None)
+        warm = _wall_ms([pilot, "template", "demo", chart], runs, cache="warm")
+        print(f"\npilot template (created starter chart), whole process: {cold:.1f} ms cold, "
+              f"{warm:.1f} ms with a warm template cache (python start-up alone {base:.1f} ms)")
+    bench_big_chart_wall(runs)
+
+
+def _wall_ms(cmd: list[str], runs: int, cache: str | None, cwd: str | None = None) -> float:
+    """Median wall time of a command; `cache` None: every run starts with an empty template cache,
+    "warm": one untimed run fills the cache first."""
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PILOTHOUSE_CACHE_DIR=os.path.join(tmp, "warm"))
+        if cache == "warm":
+            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=cwd)
+        for i in range(runs):
+            if cache is None:
+                env["PILOTHOUSE_CACHE_DIR"] = os.path.join(tmp, f"cold{i}")
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=cwd)
+            times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def bench_big_chart_wall(runs: int) -> None:
+    """`pilot template` of the biggest corpus chart it accepts as a whole process, with a cold and
+    a warm template cache, against a whole process rendering it with Helm's Go engine."""
+    complete = [c for c in cases("cases") if not c.missing_vendored()]
+    complete.sort(key=lambda c: sum(len(t) for t in c.expected().values()), reverse=True)
+    pilot = os.path.join(os.path.dirname(sys.executable), "pilot")
+    for c in complete:
+        o = c.options
+        cmd = [pilot, "template", o["name"], c.chart_dir, "-f", c.values_file, "--namespace", o["namespace"]]
+        if o.get("kube_version"):
+            cmd += ["--kube-version", o["kube_version"]]
+        for v in o.get("api_versions", ()):
+            cmd += ["--api-versions", v]
+        if o.get("is_upgrade"):
+            cmd += ["--is-upgrade"]
+        # `template` refuses a chart whose Chart.yaml names dependencies absent from charts/
+        # (as `helm template` does); take the biggest chart it accepts.
+        if subprocess.run(cmd, capture_output=True).returncode == 0:
+            break
+    else:
+        return
+    helm_code = (
+        "import json, helm_python as h\n"
+        "from helm_python import _native\n"
+        f"chart = h.Chart.load({c.chart_dir!r})\n"
+        f"text = open({c.values_file!r}, encoding='utf-8').read()\n"
+        "vals = json.dumps(h.values_from_yaml(text) if text.strip() else {})\n"
+        f"_native.call_string('helm_render', chart._raw(), vals, {json.dumps(o)!r})\n"
+    )
+    helm = _wall_ms([sys.executable, "-c", helm_code], runs, cache="warm")
+    cold = _wall_ms(cmd, runs, cache=None)
+    warm = _wall_ms(cmd, runs, cache="warm")
+    print(f"pilot template {c.case_id} (biggest chart), whole process: cold template cache {cold:.0f} ms, "
+          f"warm {warm:.0f} ms; Helm's engine, whole process: {helm:.0f} ms; "
+          f"ratio ours/Helm cold {cold / helm:.2f}, warm {warm / helm:.2f}")
 
 
 def bench_memory() -> None:

@@ -236,3 +236,16 @@ def test_warm_process_does_not_parse(tmp_path: Path) -> None:
     err = 'template: t:1:21: executing "d" at <.x>: can\'t evaluate field x in type float64'
     assert runs[0] == f"a<1.5>on\nTrue\n{err}\n"
     assert runs[1] == f"a<1.5>on\nFalse\n{err}\n"
+
+
+def test_entry_of_another_user_is_not_run(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "{{ .Values.port }}"
+    assert _render(text) == "8080"
+    (entry,) = _entries(cache_dir)
+    # As seen by another user, the entry is foreign: it is rebuilt, not loaded.
+    monkeypatch.setattr(tcache, "_UID", os.stat(entry).st_uid + 1)
+    gt._CACHE.clear()
+    loads = []
+    monkeypatch.setattr(tcache, "load", lambda *a: loads.append(a))
+    assert _render(text) == "8080"
+    assert loads == []

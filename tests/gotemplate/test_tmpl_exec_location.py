@@ -114,6 +114,97 @@ CHAIN_AND_MARKS = [
         '{{ (include "x" .).a }}',
         'probe/templates/t.yaml:1:4\n  executing "probe/templates/t.yaml" at <include "x" .>:\n    error calling include:\ntemplate: no template "x" associated with template "gotpl"',
     ),
+    (
+        '{{ range $k, $v := (index .Values "port") }}{{ end }}',
+        'probe/templates/t.yaml:1:34\n  executing "probe/templates/t.yaml" at <"port">:\n    range can\'t iterate over 8080',
+    ),
+    (
+        "{{ (default .Values.m .Values.nope).a.b }}",
+        'probe/templates/t.yaml:1:29\n  executing "probe/templates/t.yaml" at <.Values.nope>:\n    can\'t evaluate field b in type interface {}',
+    ),
+    (
+        "{{ (.Values.m | default (dict)).a.b }}",
+        'probe/templates/t.yaml:1:25\n  executing "probe/templates/t.yaml" at <dict>:\n    can\'t evaluate field b in type interface {}',
+    ),
+    (
+        "{{ (index .Values.list 0).a }}",
+        'probe/templates/t.yaml:1:23\n  executing "probe/templates/t.yaml" at <0>:\n    can\'t evaluate field a in type float64',
+    ),
+    (
+        "{{ (coalesce .Values.nope .Values.s).x }}",
+        'probe/templates/t.yaml:1:33\n  executing "probe/templates/t.yaml" at <.Values.s>:\n    can\'t evaluate field x in type string',
+    ),
+    (
+        "{{ ((.Values.m)).a.b }}",
+        'probe/templates/t.yaml:1:12\n  executing "probe/templates/t.yaml" at <.Values.m>:\n    can\'t evaluate field b in type interface {}',
+    ),
+    (
+        "{{ (and (or 0 .Values.m) 1).a }}",
+        'probe/templates/t.yaml:1:25\n  executing "probe/templates/t.yaml" at <1>:\n    can\'t evaluate field a in type int',
+    ),
+    ("{{ (or (and 1 0) .Values.nope).a }}", ""),
+    (
+        '{{ upper (printf "%s" 1 | len) }}',
+        'probe/templates/t.yaml:1:26\n  executing "probe/templates/t.yaml" at <len>:\n    wrong type for value; expected string; got int',
+    ),
+    (
+        "{{ $x := dict }}{{ ($x).a.b }}",
+        'probe/templates/t.yaml:1:20\n  executing "probe/templates/t.yaml" at <$x>:\n    nil pointer evaluating interface {}.b',
+    ),
+    (
+        '{{ template "t" (.Values.m).a.b }}{{ define "t" }}{{ end }}',
+        'probe/templates/t.yaml:1:24\n  executing "probe/templates/t.yaml" at <.Values.m>:\n    can\'t evaluate field b in type interface {}',
+    ),
+    (
+        "{{ .Capabilities.APIVersions.Has (or 0 1) }}",
+        'probe/templates/t.yaml:1:39\n  executing "probe/templates/t.yaml" at <1>:\n    wrong type for value; expected string; got int',
+    ),
+    (
+        "{{ .Capabilities.APIVersions.Has (and 0 1) }}",
+        'probe/templates/t.yaml:1:38\n  executing "probe/templates/t.yaml" at <0>:\n    wrong type for value; expected string; got int',
+    ),
+    (
+        "{{ .Values.m | (or 0 .Values.s) }}",
+        'probe/templates/t.yaml:1:10\n  executing "probe/templates/t.yaml" at <.Values.m>:\n    can\'t give argument to non-function or 0 .Values.s',
+    ),
+    (
+        "{{ $y := (and 0 1) }}{{ $y.a }}",
+        'probe/templates/t.yaml:1:26\n  executing "probe/templates/t.yaml" at <$y.a>:\n    can\'t evaluate field a in type int',
+    ),
+    (
+        "{{ with (and .Values.m 0).a }}{{ end }}",
+        'probe/templates/t.yaml:1:23\n  executing "probe/templates/t.yaml" at <0>:\n    can\'t evaluate field a in type int',
+    ),
+    (
+        "{{ if (or 0 .Values.s).a }}{{ end }}",
+        'probe/templates/t.yaml:1:19\n  executing "probe/templates/t.yaml" at <.Values.s>:\n    can\'t evaluate field a in type string',
+    ),
+    ("{{ (and 1 2 .Values.nope).a.b }}", ""),
+    (
+        '{{ printf "%s" (.Values.m).a.b }}',
+        'probe/templates/t.yaml:1:23\n  executing "probe/templates/t.yaml" at <.Values.m>:\n    can\'t evaluate field b in type interface {}',
+    ),
+    (
+        "{{ range (list 1 2) }}{{ (.).a }}{{ end }}",
+        'probe/templates/t.yaml:1:26\n  executing "probe/templates/t.yaml" at <.>:\n    can\'t evaluate field a in type int',
+    ),
+    (
+        '{{ .Values.s | printf "%s" | upper | lower | (.Values.m).a }}',
+        'probe/templates/t.yaml:1:53\n  executing "probe/templates/t.yaml" at <.Values.m>:\n    a is not a method but has arguments',
+    ),
+    ('{{ (fail "boom").a }}', "execution error at (probe/templates/t.yaml:1:4): boom"),
+    (
+        "{{ (.Values.s).a | upper }}",
+        'probe/templates/t.yaml:1:11\n  executing "probe/templates/t.yaml" at <.Values.s>:\n    can\'t evaluate field a in type string',
+    ),
+    (
+        '{{ tpl "{{ .a.b }}" (dict "a" 1) }}',
+        'template: probe/templates/t.yaml:1:3: executing "probe/templates/t.yaml" at <tpl "{{ .a.b }}" (dict "a" 1)>: error calling tpl: error during tpl function execution for "{{ .a.b }}": template: gotpl:1:5: executing "gotpl" at <.a.b>: can\'t evaluate field b in type interface {}',
+    ),
+    (
+        '{{ include "t" 1 }}{{ define "t" }}{{ (.).x }}{{ end }}',
+        'probe/templates/t.yaml:1:3\n  executing "probe/templates/t.yaml" at <include "t" 1>:\n    error calling include:\nprobe/templates/t.yaml:1:39\n  executing "t" at <.>:\n    can\'t evaluate field x in type int',
+    ),
 ]
 
 CHECKS_BEFORE_ARGUMENTS = [

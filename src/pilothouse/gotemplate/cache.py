@@ -10,14 +10,16 @@ needs it. Literal operands, which calls inspect on every run, are stored whole.
 
 Entries are keyed by a hash of the source text, the delimiters, the break/continue and and/or
 flags, the engine's own source and the Python byte-code magic, and live in
-``$PILOTHOUSE_CACHE_DIR`` or else ``$XDG_CACHE_HOME/pilothouse/templates`` (``~/.cache`` by
-default); ``PILOTHOUSE_CACHE_DIR=`` (empty) turns the cache off. A broken, foreign or unreadable
+``$PILOTHOUSE_CACHE_DIR/templates`` or else ``$XDG_CACHE_HOME/pilothouse/templates``
+(``~/.cache`` by default); ``PILOTHOUSE_CACHE_DIR=`` (empty) turns the cache off. A broken, foreign or unreadable
 entry is ignored and rebuilt, writes are atomic (temporary file, then rename), and a cache
-directory that cannot be read or written only costs time.
+directory that cannot be read or written only costs time. Entries hold code that will run, so
+only files owned by the current user are read.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -28,13 +30,14 @@ from typing import Any
 from . import runtime as rt
 from .nodes import BoolNode, NilNode, Node, NumberNode, StringNode
 
-_MAGIC = b"PHTPL\x00\x00\x02"
+_MAGIC = b"PHTPL\x00\x00\x04"
 _DIGEST = 16
 # The engine files whose changes can change what is generated or how it runs.
 _ENGINE_FILES = ("lexer.py", "parser.py", "nodes.py", "compiler.py", "runtime.py", "cache.py")
 
+_UID = os.getuid() if hasattr(os, "getuid") else None
 _engine_tag: bytes | None = None
-_dir_cache: tuple[str | None, str | None, str | None] | None = None
+_dir_cache: tuple[str | None, str | None, str | None, str | None] | None = None
 
 
 def cache_dir() -> str | None:
@@ -43,14 +46,15 @@ def cache_dir() -> str | None:
     env = os.environ.get("PILOTHOUSE_CACHE_DIR")
     xdg = os.environ.get("XDG_CACHE_HOME")
     home = os.environ.get("HOME")
-    if _dir_cache is not None and _dir_cache[:2] == (env, xdg):
-        return _dir_cache[2]
+    if _dir_cache is not None and _dir_cache[:3] == (env, xdg, home):
+        return _dir_cache[3]
     if env is not None:
         path = os.path.join(env, "templates") if env else None
     else:
         base = xdg if xdg and os.path.isabs(xdg) else os.path.join(home or os.path.expanduser("~"), ".cache")
-        path = os.path.join(base, "pilothouse", "templates")
-    _dir_cache = (env, xdg, path)
+        # without a home directory there is no sensible place: do not cache
+        path = os.path.join(base, "pilothouse", "templates") if os.path.isabs(base) else None
+    _dir_cache = (env, xdg, home, path)
     return path
 
 
@@ -96,6 +100,9 @@ def read_entry(key: str) -> Any:
         return None
     try:
         with open(os.path.join(d, key[:2], key), "rb") as fh:
+            # an entry is code this process will run: only take our own
+            if _UID is not None and os.fstat(fh.fileno()).st_uid != _UID:
+                return None
             data = fh.read()
     except OSError:
         return None
@@ -105,10 +112,15 @@ def read_entry(key: str) -> Any:
     payload = memoryview(data)[head:]
     if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != data[len(_MAGIC) : head]:
         return None
+    enabled = gc.isenabled()
+    gc.disable()  # see `load`
     try:
         return marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_entry(key: str, payload: Any) -> None:
@@ -138,10 +150,13 @@ def write_entry(key: str, payload: Any) -> None:
 
 # -- the entry's contents ----------------------------------------------------------------------
 
-# Recipe tags: a value stored as is, a node named by index, a literal node stored whole, a tuple
-# of recipes, a call site, and the invalid value.
+# An entry's globals are rebuilt from a table of recipes, in order; a recipe names the objects
+# it is made of by their place in the table, so a node or tuple used by several globals is
+# stored and rebuilt once. Tags: a value stored as is, a node named by its index in the tree, a
+# literal node stored whole, a tuple, a call site, and the invalid value.
 _VAL, _NODE, _LIT, _TUPLE, _SITE, _NOVALUE = range(6)
 _LIT_CLASSES: tuple[type[Node], ...] = (NumberNode, StringNode, BoolNode, NilNode)
+_PLAIN = (str, int, float, complex, bool)
 
 
 def dump(
@@ -157,41 +172,57 @@ def dump(
     """
     from .nodes import iter_nodes
 
-    nodes = iter_nodes(trees)
-    index = {id(n): i for i, n in enumerate(nodes)}
-    tree_no = {id(t): i for i, t in enumerate(trees.values())}
-
-    def recipe(obj: Any) -> Any:
-        if isinstance(obj, Node):
-            if isinstance(obj, _LIT_CLASSES):
-                cls = _LIT_CLASSES.index(type(obj))
-                data = tuple(getattr(obj, s) for s in type(obj).__slots__)
-                return (_LIT, tree_no[id(obj.tree)], cls, obj.pos, data)
-            return (_NODE, index[id(obj)])
-        if isinstance(obj, rt.CallSite):
-            parts = (obj.argnodes, obj.vnodes, obj.cmd, obj.ident, obj.fnode)
-            return (_SITE, obj.name, *(recipe(x) for x in parts))
-        if type(obj) is tuple:
-            return (_TUPLE, tuple(recipe(x) for x in obj))
-        if obj is rt.NOVALUE:
-            return (_NOVALUE,)
-        if type(obj) in (str, int, float, complex, bool):
-            return (_VAL, obj)
-        raise ValueError(f"cannot store {obj!r}")
-
-    try:
-        consts = tuple((k, recipe(v)) for k, v in unit.consts.items())
-    except (ValueError, KeyError):
-        return None
     tree_names = tuple(None if not t.defined else tname for tname, t in trees.items())
     if name in tree_names:
         return None  # a {{define}} of the text's own name: what it means depends on the name
+    index = {id(n): i for i, n in enumerate(iter_nodes(trees))}
+    tree_no = {id(t): i for i, t in enumerate(trees.values())}
+    table: list[tuple[Any, ...]] = []
+    seen: dict[int, int] = {}
+
+    lit_no = {cls: i for i, cls in enumerate(_LIT_CLASSES)}
+    site_type = rt.CallSite
+
+    def ref(obj: Any) -> int:
+        key = id(obj)
+        i = seen.get(key)
+        if i is not None:
+            return i
+        t = type(obj)
+        r: tuple[Any, ...]
+        if t in lit_no:
+            data = tuple([getattr(obj, s) for s in t.__slots__])
+            r = (_LIT, tree_no[id(obj.tree)], lit_no[t], obj.pos, data)
+        elif key in index:
+            r = (_NODE, index[key])
+        elif t is site_type:
+            r = (_SITE, obj.name, ref(obj.argnodes), ref(obj.vnodes), ref(obj.cmd), ref(obj.ident), ref(obj.fnode))
+        elif t is tuple:
+            if all(type(x) in _PLAIN for x in obj):
+                r = (_VAL, obj)
+            else:
+                r = (_TUPLE, tuple([ref(x) for x in obj]))
+        elif obj is rt.NOVALUE:
+            r = (_NOVALUE,)
+        elif t in _PLAIN:
+            r = (_VAL, obj)
+        else:
+            raise ValueError(f"cannot store {obj!r}")
+        table.append(r)
+        seen[key] = len(table) - 1
+        return len(table) - 1
+
+    try:
+        consts = tuple((k, ref(v)) for k, v in unit.consts.items())
+    except (ValueError, KeyError):
+        return None
     return (
         tree_names,
         tuple(empty[t] for t in trees),
         tuple(unit.fnames[t] for t in trees),
         tuple(sorted(used_funcs)),
         unit.code,
+        tuple(table),
         consts,
     )
 
@@ -215,42 +246,61 @@ def load(payload: Any, name: str, text: str, reparse: Callable[[], dict[str, Any
     `reparse` parses the text again (without the function check); it runs only if an error
     needs a node that was not stored.
     """
+    # Rebuilding allocates many small objects and no garbage: the collector's passes over
+    # them meanwhile would be wasted.
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        tree_names, empties, fnames, used, code, consts = payload
+        return _load(payload, name, text, reparse)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(payload: Any, name: str, text: str, reparse: Callable[[], dict[str, Any]]) -> Loaded | None:
+    try:
+        tree_names, empties, fnames, used, code, table, consts = payload
         names = [name if t is None else t for t in tree_names]
         if len(set(names)) != len(names):
             return None
         unit = _Unit(reparse)
         infos = [_TreeInfo(n, name, text) for n in names]
-        bound = {k: _build(r, unit, infos) for k, r in consts}
+        built = _build(table, unit, infos)
+        bound = {k: built[i] for k, i in consts}
         compiled = rt.instantiate(code, dict(zip(names, fnames, strict=True)), bound)
         return Loaded(dict(zip(names, empties, strict=True)), compiled, frozenset(used))
     except Exception:  # a foreign or damaged payload is a cache miss  # noqa: BLE001
         return None
 
 
-def _build(r: Any, unit: _Unit, infos: list[_TreeInfo]) -> Any:
-    tag = r[0]
-    if tag == _VAL:
-        return r[1]
-    if tag == _NODE:
-        return NodeRef(unit, r[1])
-    if tag == _TUPLE:
-        return tuple(_build(x, unit, infos) for x in r[1])
-    if tag == _LIT:
-        _, tno, cls_no, pos, data = r
-        cls = _LIT_CLASSES[cls_no]
-        n = cls.__new__(cls)
-        n.tree = infos[tno]
-        n.pos = pos
-        for slot, v in zip(cls.__slots__, data, strict=True):
-            setattr(n, slot, v)
-        return n
-    if tag == _SITE:
-        return rt.CallSite(r[1], *(_build(x, unit, infos) for x in r[2:]))
-    if tag == _NOVALUE:
-        return rt.NOVALUE
-    raise ValueError(f"bad recipe tag {tag!r}")
+def _build(table: tuple[tuple[Any, ...], ...], unit: _Unit, infos: list[_TreeInfo]) -> list[Any]:
+    built: list[Any] = []
+    add = built.append
+    call_site = rt.CallSite
+    for r in table:
+        tag = r[0]
+        if tag == _NODE:
+            add(NodeRef(unit, r[1]))
+        elif tag == _VAL:
+            add(r[1])
+        elif tag == _SITE:
+            add(call_site(r[1], built[r[2]], built[r[3]], built[r[4]], built[r[5]], built[r[6]]))
+        elif tag == _TUPLE:
+            add(tuple([built[j] for j in r[1]]))
+        elif tag == _LIT:
+            _, tno, cls_no, pos, data = r
+            cls = _LIT_CLASSES[cls_no]
+            n = cls.__new__(cls)
+            n.tree = infos[tno]
+            n.pos = pos
+            for slot, v in zip(cls.__slots__, data, strict=True):
+                setattr(n, slot, v)
+            add(n)
+        elif tag == _NOVALUE:
+            add(rt.NOVALUE)
+        else:
+            raise ValueError(f"bad recipe tag {tag!r}")
+    return built
 
 
 class _TreeInfo:
@@ -299,6 +349,9 @@ class NodeRef:
         return self._unit.node(self._i)
 
     def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("_"):
+            # private and special names are this object's own (copy and pickle look for them)
+            raise AttributeError(attr)
         return getattr(self._unit.node(self._i), attr)
 
     def __str__(self) -> str:

@@ -581,7 +581,7 @@ _FAST_TOKENS = (
 )
 _TERMINATORS = frozenset(" \t\r\n.,|:)(")
 _NUMBER_GOES_ON = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.+-")
-_FAST_STARTS = frozenset(" \t\r\n.$\"|()`:=,_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_FAST_STARTS = frozenset(' \t\r\n.$"|()`:=,_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')
 _fast_patterns: dict[str, re.Pattern[str] | None] = {}
 
 

@@ -64,7 +64,8 @@ class TextNode(Node):
     fields = ("text",)
 
     def __init__(self, tree: Any, pos: int, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.text = text
 
     def string(self) -> str:
@@ -92,7 +93,8 @@ class PipeNode(Node):
     fields = ("is_assign", "decl", "cmds")
 
     def __init__(self, tree: Any, pos: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.is_assign = False
         self.decl: list[VariableNode] = []
         self.cmds: list[CommandNode] = []
@@ -125,7 +127,8 @@ class CommandNode(Node):
     fields = ("args",)
 
     def __init__(self, tree: Any, pos: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.args: list[Node] = []
 
     def string(self) -> str:
@@ -189,7 +192,8 @@ class FieldNode(Node):
     fields = ("ident",)
 
     def __init__(self, tree: Any, pos: int, ident: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.ident = ident[1:].split(".")
 
     def string(self) -> str:
@@ -395,16 +399,35 @@ def iter_nodes(trees: Any) -> list[Node]:
     sequence; a node's index in it is how a cached compiled template names that node.
     """
     out: list[Node] = []
-    stack: list[Any] = [t.root for t in reversed(list(trees.values())) if t.root is not None]
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        children: list[Node] = []
-        for f in n.fields:
-            v = getattr(n, f)
-            if isinstance(v, Node):
-                children.append(v)
-            elif isinstance(v, list):
-                children.extend(x for x in v if isinstance(x, Node))
-        stack.extend(reversed(children))
+    append = out.append
+    kids_of = _CHILDREN.get
+
+    def walk(n: Node) -> None:
+        append(n)
+        kids = kids_of(type(n))
+        if kids is not None:
+            for c in kids(n):
+                walk(c)
+
+    for t in trees.values():
+        if t.root is not None:
+            walk(t.root)
     return out
+
+
+def _branch_children(n: Any) -> tuple[Node, ...]:
+    return (n.pipe, n.list) if n.else_list is None else (n.pipe, n.list, n.else_list)
+
+
+# The child nodes of each node class, in field order; other classes are leaves.
+_CHILDREN: dict[type, Any] = {
+    ListNode: lambda n: n.nodes,
+    ActionNode: lambda n: (n.pipe,),
+    PipeNode: lambda n: n.decl + n.cmds,
+    CommandNode: lambda n: n.args,
+    ChainNode: lambda n: (n.node,),
+    IfNode: _branch_children,
+    RangeNode: _branch_children,
+    WithNode: _branch_children,
+    TemplateNode: lambda n: () if n.pipe is None else (n.pipe,),
+}

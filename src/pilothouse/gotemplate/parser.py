@@ -40,7 +40,41 @@ from .nodes import (
     is_empty_tree,
 )
 
+# item types as module constants: the grammar tests them for every item
+_ASSIGN = L.ASSIGN
+_BLOCK = L.BLOCK
+_BOOL = L.BOOL
+_BREAK = L.BREAK
+_CHAR = L.CHAR
+_CHAR_CONSTANT = L.CHAR_CONSTANT
+_COMMENT = L.COMMENT
+_COMPLEX = L.COMPLEX
+_CONTINUE = L.CONTINUE
+_DECLARE = L.DECLARE
+_DEFINE = L.DEFINE
+_DOT = L.DOT
+_ELSE = L.ELSE
+_END = L.END
+_EOF = L.EOF
+_ERROR = L.ERROR
+_FIELD = L.FIELD
+_IDENTIFIER = L.IDENTIFIER
+_IF = L.IF
+_LEFT_DELIM = L.LEFT_DELIM
+_LEFT_PAREN = L.LEFT_PAREN
+_NIL = L.NIL
+_NUMBER = L.NUMBER
+_PIPE = L.PIPE
+_RANGE = L.RANGE
+_RAW_STRING = L.RAW_STRING
+_RIGHT_DELIM = L.RIGHT_DELIM
+_RIGHT_PAREN = L.RIGHT_PAREN
 _SPACE = L.SPACE
+_STRING = L.STRING
+_TEMPLATE = L.TEMPLATE
+_TEXT = L.TEXT
+_VARIABLE = L.VARIABLE
+_WITH = L.WITH
 
 MAX_STACK_DEPTH = 10000
 MAX_PIPELINE_CMDS = 100000
@@ -176,7 +210,7 @@ class Tree:
         return tok
 
     def _unexpected(self, tok: L.Item, context: str) -> None:
-        if tok.typ == L.ERROR:
+        if tok.typ == _ERROR:
             extra = ""
             tok_line = self._line_of(tok)
             action_line = self._line_of(self._action_line) if self._action_line else 0
@@ -232,10 +266,10 @@ class Tree:
 
     def _parse(self) -> None:
         self.root = ListNode(self, self._peek().pos)
-        while self._peek().typ != L.EOF:
-            if self._peek().typ == L.LEFT_DELIM:
+        while self._peek().typ != _EOF:
+            if self._peek().typ == _LEFT_DELIM:
                 delim = self._next()
-                if self._next_non_space().typ == L.DEFINE:
+                if self._next_non_space().typ == _DEFINE:
                     self._child("definition")._parse_definition()
                     continue
                 self._backup2(delim)
@@ -246,12 +280,12 @@ class Tree:
 
     def _parse_definition(self) -> None:
         context = "define clause"
-        name = self._expect_one_of(L.STRING, L.RAW_STRING, context)
+        name = self._expect_one_of(_STRING, _RAW_STRING, context)
         try:
             self.name = unquote(name.val)
         except SyntaxErr as e:
             self._errorf(str(e))
-        self._expect(L.RIGHT_DELIM, context)
+        self._expect(_RIGHT_DELIM, context)
         self.root, end = self._item_list()
         if not isinstance(end, EndNode):
             self._errorf(f"unexpected {end.string()} in {context}")
@@ -260,7 +294,7 @@ class Tree:
 
     def _item_list(self) -> tuple[ListNode, Node]:
         lst = ListNode(self, self._peek_non_space().pos)
-        while self._peek_non_space().typ != L.EOF:
+        while self._peek_non_space().typ != _EOF:
             n = self._text_or_action()
             if isinstance(n, (EndNode, ElseNode)):
                 return lst, n
@@ -270,15 +304,15 @@ class Tree:
 
     def _text_or_action(self) -> Node:
         tok = self._next_non_space()
-        if tok.typ == L.TEXT:
+        if tok.typ == _TEXT:
             return TextNode(self, tok.pos, tok.val)
-        if tok.typ == L.LEFT_DELIM:
+        if tok.typ == _LEFT_DELIM:
             self._action_line = tok  # its line is computed only if an error needs it
             try:
                 return self._action()
             finally:
                 self._action_line = None
-        if tok.typ == L.COMMENT:
+        if tok.typ == _COMMENT:
             return CommentNode(self, tok.pos, tok.val)
         self._unexpected(tok, "input")
         raise AssertionError("unreachable")
@@ -286,31 +320,31 @@ class Tree:
     def _action(self) -> Node:
         tok = self._next_non_space()
         typ = tok.typ
-        if typ == L.BLOCK:
+        if typ == _BLOCK:
             return self._block_control()
-        if typ == L.BREAK:
+        if typ == _BREAK:
             return self._break_control(tok.pos, BreakNode, "break")
-        if typ == L.CONTINUE:
+        if typ == _CONTINUE:
             return self._break_control(tok.pos, ContinueNode, "continue")
-        if typ == L.ELSE:
+        if typ == _ELSE:
             return self._else_control()
-        if typ == L.END:
-            return EndNode(self, self._expect(L.RIGHT_DELIM, "end").pos)
-        if typ == L.IF:
+        if typ == _END:
+            return EndNode(self, self._expect(_RIGHT_DELIM, "end").pos)
+        if typ == _IF:
             return self._branch(IfNode, "if")
-        if typ == L.RANGE:
+        if typ == _RANGE:
             return self._branch(RangeNode, "range")
-        if typ == L.TEMPLATE:
+        if typ == _TEMPLATE:
             return self._template_control()
-        if typ == L.WITH:
+        if typ == _WITH:
             return self._branch(WithNode, "with")
         self._backup()
         tok = self._peek()
-        return ActionNode(self, tok.pos, self._pipeline("command", L.RIGHT_DELIM))
+        return ActionNode(self, tok.pos, self._pipeline("command", _RIGHT_DELIM))
 
     def _break_control(self, pos: int, cls: type[Node], word: str) -> Node:
         tok = self._next_non_space()
-        if tok.typ != L.RIGHT_DELIM:
+        if tok.typ != _RIGHT_DELIM:
             self._unexpected(tok, "{{" + word + "}}")
         if self._range_depth == 0:
             self._errorf("{{" + word + "}} outside {{range}}")
@@ -321,26 +355,26 @@ class Tree:
         pipe = PipeNode(self, tok.pos)
         while True:  # declarations
             v = self._peek_non_space()
-            if v.typ != L.VARIABLE:
+            if v.typ != _VARIABLE:
                 break
             self._next()
             token_after = self._peek()
             nxt = self._peek_non_space()
-            if nxt.typ in (L.ASSIGN, L.DECLARE):
-                pipe.is_assign = nxt.typ == L.ASSIGN
+            if nxt.typ in (_ASSIGN, _DECLARE):
+                pipe.is_assign = nxt.typ == _ASSIGN
                 self._next_non_space()
                 pipe.decl.append(VariableNode(self, v.pos, v.val))
                 self._vars.append(v.val)
-            elif nxt.typ == L.CHAR and nxt.val == ",":
+            elif nxt.typ == _CHAR and nxt.val == ",":
                 self._next_non_space()
                 pipe.decl.append(VariableNode(self, v.pos, v.val))
                 self._vars.append(v.val)
                 if context == "range" and len(pipe.decl) < 2:
-                    if self._peek_non_space().typ in (L.VARIABLE, L.RIGHT_DELIM, L.RIGHT_PAREN):
+                    if self._peek_non_space().typ in (_VARIABLE, _RIGHT_DELIM, _RIGHT_PAREN):
                         continue  # the second variable of a range
                     self._errorf("range can only initialize variables")
                 self._errorf(f"too many declarations in {context}")
-            elif token_after.typ == L.SPACE:
+            elif token_after.typ == _SPACE:
                 self._backup3(v, token_after)
             else:
                 self._backup2(v)
@@ -368,7 +402,7 @@ class Tree:
     def _parse_control(self, context: str) -> tuple[int, PipeNode, ListNode, ListNode | None]:
         mark = len(self._vars)
         try:
-            pipe = self._pipeline(context, L.RIGHT_DELIM)
+            pipe = self._pipeline(context, _RIGHT_DELIM)
             if context == "range":
                 self._range_depth += 1
             lst, nxt = self._item_list()
@@ -377,11 +411,11 @@ class Tree:
             else_list = None
             if isinstance(nxt, ElseNode):
                 # "{{else if}}" / "{{else with}}" nest a new if/with that shares our {{end}}.
-                if context == "if" and self._peek().typ == L.IF:
+                if context == "if" and self._peek().typ == _IF:
                     self._next()
                     else_list = ListNode(self, nxt.pos)
                     else_list.append(self._branch(IfNode, "if"))
-                elif context == "with" and self._peek().typ == L.WITH:
+                elif context == "with" and self._peek().typ == _WITH:
                     self._next()
                     else_list = ListNode(self, nxt.pos)
                     else_list.append(self._branch(WithNode, "with"))
@@ -400,16 +434,16 @@ class Tree:
 
     def _else_control(self) -> Node:
         peek = self._peek_non_space()
-        if peek.typ in (L.IF, L.WITH):
+        if peek.typ in (_IF, _WITH):
             return ElseNode(self, peek.pos)
-        tok = self._expect(L.RIGHT_DELIM, "else")
+        tok = self._expect(_RIGHT_DELIM, "else")
         return ElseNode(self, tok.pos)
 
     def _block_control(self) -> Node:
         context = "block clause"
         tok = self._next_non_space()
         name = self._parse_template_name(tok, context)
-        pipe = self._pipeline(context, L.RIGHT_DELIM)
+        pipe = self._pipeline(context, _RIGHT_DELIM)
         block = self._child(name)
         block.root, end = block._item_list()
         if not isinstance(end, EndNode):
@@ -423,13 +457,13 @@ class Tree:
         tok = self._next_non_space()
         name = self._parse_template_name(tok, context)
         pipe = None
-        if self._next_non_space().typ != L.RIGHT_DELIM:
+        if self._next_non_space().typ != _RIGHT_DELIM:
             self._backup()
-            pipe = self._pipeline(context, L.RIGHT_DELIM)
+            pipe = self._pipeline(context, _RIGHT_DELIM)
         return TemplateNode(self, tok.pos, name, pipe)
 
     def _parse_template_name(self, tok: L.Item, context: str) -> str:
-        if tok.typ in (L.STRING, L.RAW_STRING):
+        if tok.typ in (_STRING, _RAW_STRING):
             try:
                 return unquote(tok.val)
             except SyntaxErr as e:
@@ -440,16 +474,15 @@ class Tree:
     def _command(self) -> CommandNode:
         cmd = CommandNode(self, self._peek_non_space().pos)
         while True:
-            self._peek_non_space()
-            operand = self._operand()
+            operand = self._operand()  # (_term skips the spaces before it)
             if operand is not None:
                 cmd.args.append(operand)
             tok = self._next()
-            if tok.typ == L.SPACE:
+            if tok.typ == _SPACE:
                 continue
-            if tok.typ in (L.RIGHT_DELIM, L.RIGHT_PAREN):
+            if tok.typ in (_RIGHT_DELIM, _RIGHT_PAREN):
                 self._backup()
-            elif tok.typ != L.PIPE:
+            elif tok.typ != _PIPE:
                 self._unexpected(tok, "operand")
             break
         if not cmd.args:
@@ -460,9 +493,10 @@ class Tree:
         node = self._term()
         if node is None:
             return None
-        if self._peek().typ == L.FIELD:
-            chain = ChainNode(self, self._peek().pos, node)
-            while self._peek().typ == L.FIELD:
+        nxt = self._peek()
+        if nxt.typ == _FIELD:
+            chain = ChainNode(self, nxt.pos, node)
+            while self._peek().typ == _FIELD:
                 chain.add(self._next().val)
             if isinstance(node, FieldNode):
                 return FieldNode(self, chain.pos, chain.string())
@@ -476,35 +510,35 @@ class Tree:
     def _term(self) -> Node | None:
         tok = self._next_non_space()
         typ = tok.typ
-        if typ == L.IDENTIFIER:
+        if typ == _FIELD:  # the most common operand
+            return FieldNode(self, tok.pos, tok.val)
+        if typ == _IDENTIFIER:
             if not (self.mode & SKIP_FUNC_CHECK) and not self._has_function(tok.val):
                 self._errorf(f"function {_q(tok.val)} not defined")
             self.used_funcs.add(tok.val)
             return IdentifierNode(self, tok.pos, tok.val)
-        if typ == L.DOT:
+        if typ == _DOT:
             return DotNode(self, tok.pos)
-        if typ == L.NIL:
+        if typ == _NIL:
             return NilNode(self, tok.pos)
-        if typ == L.VARIABLE:
+        if typ == _VARIABLE:
             return self._use_var(tok.pos, tok.val)
-        if typ == L.FIELD:
-            return FieldNode(self, tok.pos, tok.val)
-        if typ == L.BOOL:
+        if typ == _BOOL:
             return BoolNode(self, tok.pos, tok.val == "true")
-        if typ in (L.CHAR_CONSTANT, L.COMPLEX, L.NUMBER):
+        if typ in (_CHAR_CONSTANT, _COMPLEX, _NUMBER):
             try:
                 return new_number(self, tok.pos, tok.val, typ)
             except SyntaxErr as e:
                 self._errorf(str(e))
-        if typ == L.LEFT_PAREN:
+        if typ == _LEFT_PAREN:
             if self._stack_depth >= min(MAX_STACK_DEPTH, _PAREN_LIMIT):
                 self._errorf("max expression depth exceeded")
             self._stack_depth += 1
             try:
-                return self._pipeline("parenthesized pipeline", L.RIGHT_PAREN)
+                return self._pipeline("parenthesized pipeline", _RIGHT_PAREN)
             finally:
                 self._stack_depth -= 1
-        if typ in (L.STRING, L.RAW_STRING):
+        if typ in (_STRING, _RAW_STRING):
             try:
                 return StringNode(self, tok.pos, tok.val, unquote(tok.val))
             except SyntaxErr as e:
@@ -522,18 +556,18 @@ class Tree:
 
 _OPERAND_START = frozenset(
     {
-        L.BOOL,
-        L.CHAR_CONSTANT,
-        L.COMPLEX,
-        L.DOT,
-        L.FIELD,
-        L.IDENTIFIER,
-        L.NUMBER,
-        L.NIL,
-        L.RAW_STRING,
-        L.STRING,
-        L.VARIABLE,
-        L.LEFT_PAREN,
+        _BOOL,
+        _CHAR_CONSTANT,
+        _COMPLEX,
+        _DOT,
+        _FIELD,
+        _IDENTIFIER,
+        _NUMBER,
+        _NIL,
+        _RAW_STRING,
+        _STRING,
+        _VARIABLE,
+        _LEFT_PAREN,
     }
 )
 
@@ -579,13 +613,13 @@ def _parse_complex(text: str) -> complex:
 def new_number(tree: Tree | None, pos: int, text: str, typ: int) -> NumberNode:
     """Parse a number item into a NumberNode, as Go's newNumber does."""
     n = NumberNode(tree, pos, text)
-    if typ == L.CHAR_CONSTANT:
+    if typ == _CHAR_CONSTANT:
         r = unquote_rune(text)
         n.is_int = n.is_uint = n.is_float = True
         n.int64 = n.uint64 = r
         n.float64 = float(r)
         return n
-    if typ == L.COMPLEX:
+    if typ == _COMPLEX:
         try:
             n.complex128 = _parse_complex(text)
         except (SyntaxErr, ValueError):
