@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -620,6 +621,24 @@ _CHECKED: dict[bytes, Any] = {}
 _CHECKED_MAX = 256
 
 
+def _marker(schema_json: bytes) -> str | None:
+    """A file whose presence records that this exact schema passed its meta-schema check.
+
+    Checking needs the `jsonschema` package, whose import alone costs ~70 ms of every one-shot
+    `pilot template`; a schema that passed once passes again, so the result is kept on disk
+    beside the compiled templates (same directory rules, same off switch).
+    """
+    import hashlib
+
+    from pilothouse.gotemplate.cache import cache_dir
+
+    base = cache_dir()
+    if base is None:
+        return None
+    digest = hashlib.sha256(b"metaschema-v1\0" + schema_json).hexdigest()
+    return os.path.join(os.path.dirname(base), "schemas", digest)
+
+
 def _checked_schema(schema_json: bytes) -> Any:
     schema = _CHECKED.get(schema_json)
     if schema is None:
@@ -627,7 +646,15 @@ def _checked_schema(schema_json: bytes) -> Any:
             schema = json.loads(schema_json)
         except ValueError as err:
             raise ValuesError(_json_error(err)) from None
-        _check_against_metaschema(schema)
+        marker = _marker(schema_json)
+        if marker is None or not os.path.exists(marker):
+            _check_against_metaschema(schema)
+            if marker is not None:
+                try:
+                    os.makedirs(os.path.dirname(marker), exist_ok=True)
+                    open(marker, "a").close()
+                except OSError:
+                    pass  # an unusable cache directory only costs the check next time
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
         _CHECKED[bytes(schema_json)] = schema
