@@ -56,6 +56,11 @@ def _run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = N
         raise RuntimeError(f"build failed: {' '.join(cmd)}\n{res.stdout}\n{res.stderr}")
 
 
+def _headers(sources: list[Path]) -> list[Path]:
+    """The C headers next to the sources: a change to one must rebuild them."""
+    return sorted({h for s in sources for h in s.parent.glob("*.h")})
+
+
 def go_build(src: Path, name: str) -> Path:
     """Build a Go wasip1 plugin (c-shared, go:wasmexport) offline with the stdlib only."""
     go = VENV_BIN / "go"
@@ -84,7 +89,7 @@ def clang_build(sources: list[Path], name: str, *, wasi: bool, exports: list[str
         cmd += [f"-Wl,--export={e}" for e in exports]
         _run(cmd + [str(s) for s in sources])
 
-    return _cached(name, _digest(*sources, PDK / "c", extra=f"clang{wasi}{exports}"), build)
+    return _cached(name, _digest(*sources, *_headers(sources), PDK / "c", extra=f"clang{wasi}{exports}"), build)
 
 
 def zig_build(src: Path, name: str) -> Path:
@@ -109,7 +114,7 @@ def wat_build(src: Path, name: str) -> Path:
 
 def native_build(sources: list[Path], name: str) -> Path:
     """A native executable (for subprocess plugins and the benchmark's reference)."""
-    out = BUILD_CACHE / f"{name}-{_digest(*sources, extra='native')}"
+    out = BUILD_CACHE / f"{name}-{_digest(*sources, *_headers(sources), PDK / 'c', extra='native')}"
     if not out.exists():
         BUILD_CACHE.mkdir(parents=True, exist_ok=True)
         cc = shutil.which("cc") or shutil.which("gcc") or "clang-14"

@@ -29,6 +29,8 @@ _KEY = re.escape(FILENAME_ANNOTATION)
 _SQ = r"'(?:[^'\n]|'')*'"
 _DQ = r'"(?:[^"\\\n]|\\.)*"'
 _PLAIN_VALUE = r"""[^\s"'{\[#&*!|>%@`](?:(?!:[ \t]| #)[^\n])*"""
+_SQ_SCALAR = re.compile(_SQ + r"[ \t]*(?:#.*)?$")
+_DQ_SCALAR = re.compile(_DQ + r"[ \t]*(?:#.*)?$")
 # A top-level line that is not a simple one-line `key: value` (or `key:` opening a block, or a
 # block scalar header): the text form cannot be sure where the top-level keys are.
 _ODD_TOP_LINE = re.compile(
@@ -39,6 +41,7 @@ _METADATA = re.compile(r"""^(?:metadata|"metadata"|'metadata')[ \t]*:[ \t]*(.*?)
 _TOP_LINE = re.compile(r"^[^ \t\r\n#]", re.M)
 _CONTENT_LINE = re.compile(r"^( *)[^ \r\n#]", re.M)
 _ANNOTATIONS = re.compile(r"""^( *)(?:annotations|"annotations"|'annotations')[ \t]*:[ \t]*(.*?)[ \t]*\r?$""", re.M)
+_MARKER_LINE = re.compile(r"\n(---|\.\.\.)((?:[ \t][^\n]*)?)(?=\n|\Z)")
 _DOC_START = re.compile(r"(?:---[ \t]*(?:#[^\n]*)?\r?\n)+")
 _KEEP_HEADER = re.compile(r"[ \t][|>](?:\+[0-9]?|[0-9]\+)[ \t]*(?:#.*)?$", re.M)
 # the header of a block scalar: `key: |`, `- >-`, `key: &anchor |2+`, with an optional comment
@@ -72,10 +75,12 @@ def _quote(value: str) -> str:
 def _unquote(text: str) -> str | None:
     """The string a one-line YAML scalar stands for, or None when unsure."""
     if text.startswith("'"):
-        m = re.match(_SQ + r"[ \t]*(?:#.*)?$", text)
+        if text.endswith("'") and "'" not in text[1:-1]:
+            return text[1:-1]  # what we wrote
+        m = _SQ_SCALAR.match(text)
         return text[1:text.rfind("'")].replace("''", "'") if m else None
     if text.startswith('"'):
-        m = re.match(_DQ + r"[ \t]*(?:#.*)?$", text)
+        m = _DQ_SCALAR.match(text)
         if m is None:
             return None
         try:
@@ -105,10 +110,15 @@ def _parent_line(doc: str, start: int, indent: int) -> int:
     return -1
 
 
-def _has_children(doc: str, start: int) -> bool:
-    """Whether the key on the line at ``start`` has more-indented content lines below it."""
-    ind = _indent(doc[start:_line_end(doc, start)])
-    m = _CONTENT_LINE.search(doc, _line_end(doc, start) + 1)
+def _has_children(doc: str, start: int, ind: int | None = None) -> bool:
+    """Whether the key on the line at ``start`` (indented ``ind``) has more-indented content
+    lines below it."""
+    end = doc.find("\n", start)
+    if end < 0:
+        return False
+    if ind is None:
+        ind = _indent(doc[start:end])
+    m = _CONTENT_LINE.search(doc, end + 1)
     return m is not None and len(m.group(1)) > ind
 
 
@@ -294,21 +304,21 @@ def _deannotate_text(doc: str) -> tuple[str | None, str]:
         return _deannotate_flow(doc)
     name = _unquote(m.group(2))
     ind = len(m.group(1))
-    if name is None or ind == 0 or _has_children(doc, ls):
+    if name is None or ind == 0 or _has_children(doc, ls, ind):
         raise _TextUnsafe  # the value goes on over more lines
     a = _parent_line(doc, ls, ind)
     ann = _ANNOTATIONS.match(doc, a) if a >= 0 else None
     if ann is None or ann.group(2)[:1] not in ("", "#"):
         raise _TextUnsafe
     # metadata: the nearest top-level line above, with nothing but its own block between
-    meta = 0 if doc.startswith("metadata") else doc.rfind("\nmetadata", 0, a) + 1
-    top = _METADATA.match(doc, meta) if meta > 0 or doc.startswith("metadata") else None
+    meta = doc.rfind("\nmetadata", 0, a) + 1
+    top = _METADATA.match(doc, meta) if meta or doc.startswith("metadata") else None
     if top is None or top.group(1)[:1] not in ("", "#") or _TOP_LINE.search(doc, top.end(), a):
         raise _TextUnsafe
-    doc = doc[:ls] + doc[min(m.end() + 1, len(doc)):]
-    if not _has_children(doc, a):
-        doc = doc[:a] + doc[min(_line_end(doc, a) + 1, len(doc)):]
-        if not _has_children(doc, meta):
+    doc = doc[:ls] + doc[m.end() + 1:]
+    if not _has_children(doc, a, len(ann.group(1))):
+        doc = doc[:a] + doc[_line_end(doc, a) + 1:]
+        if not _has_children(doc, meta, 0):
             end = _line_end(doc, meta)
             doc = doc[:end].rstrip() + " {}" + doc[end:]
     return name, doc
@@ -326,7 +336,10 @@ def _deannotate_flow(doc: str) -> tuple[str | None, str]:
     name = _unquote(m.group(1) or m.group(2))
     if name is None:
         raise _TextUnsafe
-    return name, doc[:m.start()] + doc[m.end():]
+    doc = doc[:m.start()] + doc[m.end():]
+    if not doc[start:_line_end(doc, start)].strip():
+        doc = doc[:start] + doc[_line_end(doc, start) + 1:]  # `annotations: {tag}` was the whole line
+    return name, doc
 
 
 def _deannotate_parsed(doc: str) -> tuple[str | None, str | None]:
@@ -350,14 +363,33 @@ def _deannotate_parsed(doc: str) -> tuple[str | None, str | None]:
 
 def _check_shape(doc: str) -> None:
     """Parse a document whose top level does not look like plain YAML, for a clear error early."""
-    body = doc[_DOC_START.match(doc).end():] if _DOC_START.match(doc) else doc  # type: ignore[union-attr]
-    if _ODD_TOP_LINE.search(body):
+    marker = _DOC_START.match(doc)
+    if _ODD_TOP_LINE.search(doc, marker.end() if marker else 0):
         from pilothouse.goyaml import YAMLError, load_yaml
 
         try:
             load_yaml(doc)
         except YAMLError as err:
             raise PluginError(f"error while parsing post rendered output: error parsing YAML: {err}") from None
+
+
+def _yaml_documents(stream: str) -> list[str]:
+    """The non-blank documents of a YAML stream, split at its document markers as a YAML parser
+    does (kyaml here, in Helm): unlike Helm's SplitManifests, a document keeps the line break
+    before the next ``---``, which is part of a block scalar that ends the document."""
+    docs = []
+    # a literal "\n" first lets the regex engine skip ahead; a marker on the first line is
+    # found by looking at the stream as if a line break came before it
+    text = "\n" + stream
+    begin = 1
+    for m in _MARKER_LINE.finditer(text):
+        docs.append(text[begin:m.start() + 1])
+        begin = m.end() + 1
+        rest = m.group(2).strip()
+        if m.group(1) == "---" and rest and not rest.startswith("#"):
+            begin = m.start() + 1  # content on the marker line (`--- !tag`) belongs to the document
+    docs.append(text[begin:])
+    return [d for d in docs if d.strip()]
 
 
 def split_and_deannotate(stream: str, fallback_prefix: str = "") -> dict[str, str]:
@@ -368,7 +400,7 @@ def split_and_deannotate(stream: str, fallback_prefix: str = "") -> dict[str, st
     """
     prefix = f"{fallback_prefix}-" if fallback_prefix else ""
     grouped: dict[str, list[str]] = {}
-    for i, doc in enumerate(split_manifests(stream)):
+    for i, doc in enumerate(_yaml_documents(stream)):
         text: str | None
         if FILENAME_ANNOTATION not in doc:
             _check_shape(doc)

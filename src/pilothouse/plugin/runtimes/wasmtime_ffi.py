@@ -2,8 +2,10 @@
 
 Why not the `wasmtime` Python package's own API: importing it costs ~30 ms (it declares the
 whole C API in Python), more than a one-shot `pilot template --post-renderer` can afford; the
-shared library itself loads in well under a millisecond. The package is still what provides the
-library (``wasmtime/<platform>/_libwasmtime.*``); it is located without being imported.
+shared library itself loads in under a millisecond. The package is still what provides the
+library (``wasmtime/<platform>/_libwasmtime.*``); it is located without being imported. The C
+types come from `cdata` (``_ctypes`` without the cost of importing `ctypes`), and a function's
+signature is declared on its first use.
 
 Handles are wrapped in small classes that free what they own. Errors come back as `WasmError`,
 `Trap` (with wasmtime's trap code) or `Exit` (WASI ``proc_exit``). A Python exception raised in a
@@ -12,13 +14,15 @@ host function becomes a trap inside the guest and is raised again, unchanged, fr
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from ctypes import (
+from typing import Any
+
+from pilothouse.plugin.runtimes.cdata import (
+    CDLL,
     CFUNCTYPE,
     POINTER,
     Structure,
@@ -34,8 +38,10 @@ from ctypes import (
     c_uint32,
     c_uint64,
     c_void_p,
+    memmove,
+    sizeof,
+    string_at,
 )
-from typing import Any
 
 I32, I64 = 0, 1
 _EXTERN_FUNC, _EXTERN_MEMORY = 0, 3
@@ -210,7 +216,7 @@ class _Lib:
     """
 
     def __init__(self, path: str) -> None:
-        self._dll = ctypes.CDLL(path)
+        self._dll = CDLL(path)
         self._sigs = _signatures()
 
     def __getattr__(self, name: str) -> Any:
@@ -233,7 +239,7 @@ def lib() -> Any:
 
 
 def _vec_bytes(vec: _ByteVec) -> bytes:
-    return ctypes.string_at(vec.data, vec.size) if vec.size else b""
+    return string_at(vec.data, vec.size) if vec.size else b""
 
 
 def _check(err: Any) -> None:
@@ -493,14 +499,14 @@ class Memory:
         size = L.wasmtime_memory_data_size(ctx, byref(self.raw))
         if start < 0 or stop > size or start > stop:
             raise WasmError(f"memory read [{start}, {stop}) out of bounds ({size} bytes)")
-        return ctypes.string_at(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, stop - start)
+        return string_at(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, stop - start)
 
     def write(self, ctx: Any, data: bytes, start: int) -> None:
         L = lib()
         size = L.wasmtime_memory_data_size(ctx, byref(self.raw))
         if start < 0 or start + len(data) > size:
             raise WasmError(f"memory write at {start} out of bounds ({size} bytes)")
-        ctypes.memmove(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, data, len(data))
+        memmove(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, data, len(data))
 
     def pages(self, ctx: Any) -> int:
         return int(lib().wasmtime_memory_size(ctx, byref(self.raw)))
@@ -538,7 +544,7 @@ class Instance:
         if ext is None or ext.kind != _EXTERN_MEMORY:
             return None
         mem = _Memory()
-        ctypes.memmove(byref(mem), byref(ext.of.memory), ctypes.sizeof(_Memory))
+        memmove(byref(mem), byref(ext.of.memory), sizeof(_Memory))
         return Memory(mem)
 
 
