@@ -8,15 +8,24 @@ the release is uninstalled again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pilothouse.action.config import Configuration, lookup_func, validate_release_name
-from pilothouse.errors import KubeError, PilothouseError, ReleaseError
+from pilothouse.action.config import validate_release_name
+from pilothouse.action.release_steps import (
+    DRY_RUN_CLIENT,
+    DRY_RUN_NONE,
+    DRY_RUN_SERVER,
+    ReleaseChange,
+    build_objects,
+    interacts_with_server,
+    is_dry_run,
+    release_failure,
+)
+from pilothouse.errors import PilothouseError, ReleaseError
 from pilothouse.release import timeutil
 from pilothouse.release.chartrecord import chart_record
-from pilothouse.release.driver.base import contains_system_labels, system_labels_error
 from pilothouse.release.model import (
     APPLY_CSA,
     APPLY_SSA,
@@ -31,63 +40,34 @@ from pilothouse.release.model import (
     sort_by_revision,
 )
 
-DRY_RUN_NONE, DRY_RUN_CLIENT, DRY_RUN_SERVER = "none", "client", "server"
-
-
-def is_dry_run(strategy: str) -> bool:
-    return strategy in (DRY_RUN_CLIENT, DRY_RUN_SERVER)
-
-
-def interacts_with_server(strategy: str) -> bool:
-    return strategy in (DRY_RUN_NONE, DRY_RUN_SERVER)
+__all__ = ["DRY_RUN_CLIENT", "DRY_RUN_NONE", "DRY_RUN_SERVER", "Install", "interacts_with_server", "is_dry_run"]
 
 
 @dataclass
-class Install:
+class Install(ReleaseChange):
     """`helm install` as an object: the fields are its flags, `run` installs."""
 
-    cfg: Configuration
     release_name: str = ""
-    namespace: str = ""
-    dry_run: str = DRY_RUN_NONE
     create_namespace: bool = False
-    wait: str = "hookOnly"
-    wait_for_jobs: bool = False
-    timeout: float = 300.0
-    rollback_on_failure: bool = False
     replace: bool = False
-    disable_hooks: bool = False
     skip_crds: bool = False
     server_side: bool = True
-    force_conflicts: bool = False
-    force_replace: bool = False
-    take_ownership: bool = False
-    description: str = ""
-    labels: dict[str, str] = field(default_factory=dict)
-    sub_notes: bool = False
-    skip_schema_validation: bool = False
-    enable_dns: bool = False
-    hide_secret: bool = False
     include_crds: bool = False
     is_upgrade: bool = False
     kube_version: str | None = None
     api_versions: list[str] = field(default_factory=list)
-    post_renderer: Callable[[str], str] | None = None
 
     def run(self, chart: Any, values: Mapping[str, Any] | None = None) -> Release:
         """Install ``chart`` (a loaded chart) with user values; returns the release record."""
-        from pilothouse.action.render import check_dependencies, check_installable
+        from pilothouse.action.render import check_chart
 
         cfg = self.cfg
         ns = self.namespace or cfg.namespace
         vals = dict(values or {})
-        check_installable(chart)
-        if chart.metadata.dependencies:
-            check_dependencies(chart)
+        check_chart(chart)
         if interacts_with_server(self.dry_run):
             cfg.kube.is_reachable()
-        if not is_dry_run(self.dry_run) and self.hide_secret:
-            raise ReleaseError("hiding Kubernetes secrets requires a dry-run mode")
+        self._check_hide_secret()
         self._available_name()
         if self.force_replace and self.server_side:
             raise PilothouseError("invalid operation: cannot use server-side apply and force replace together")
@@ -109,29 +89,19 @@ class Install:
         else:
             caps = cfg.get_capabilities()
             store = cfg.releases
-        if self.wait == "hookOnly" and self.rollback_on_failure:
-            self.wait = "watcher"
+        self._atomic_wait()
         rel = self._render(chart, vals, ns, caps)
         rel.set_status(PENDING_INSTALL, "Initial install underway")
         if not interacts_with_server(self.dry_run):
             rel.info.description = "Dry run complete"
             return rel
-        try:
-            resources = cfg.kube.build(rel.manifest, namespace=ns)
-        except PilothouseError as err:
-            raise KubeError(f"unable to build kubernetes objects from release manifest: {err}") from None
+        resources = build_objects(cfg.kube, rel.manifest, ns, "release")
         from pilothouse.kube import ownership
 
         ownership.set_metadata(resources, rel.name, ns)
         to_adopt: list[Any] = []
         if resources and not (self.is_upgrade and is_dry_run(self.dry_run)):
-            try:
-                if self.take_ownership:
-                    to_adopt = ownership.require_adoption(cfg.kube, resources)
-                else:
-                    to_adopt = ownership.existing_resource_conflict(cfg.kube, resources, rel.name, ns)
-            except PilothouseError as err:
-                raise KubeError(f"unable to continue with install: {err}") from None
+            to_adopt = self._claim(resources, rel.name, ns, "install")
         if is_dry_run(self.dry_run):
             rel.info.description = "Dry run complete"
             return rel
@@ -198,25 +168,17 @@ class Install:
             self.cfg.capabilities = None
 
     def _render(self, chart: Any, vals: dict[str, Any], ns: str, caps: Any) -> Release:
-        from pilothouse.action.render import RenderFailed, prepare_render, render_resources
-        from pilothouse.engine.render import Engine
+        from pilothouse.action.render import prepare_render
 
         is_upgrade = self.is_upgrade and is_dry_run(self.dry_run)
         top = prepare_render(chart, vals, name=self.release_name, namespace=ns, revision=1, is_upgrade=is_upgrade,
                              capabilities=caps, skip_schema_validation=self.skip_schema_validation)
-        if contains_system_labels(self.labels):
-            raise system_labels_error()
+        self._check_labels()
         now = timeutil.now()
         rel = Release(name=self.release_name, namespace=ns, version=1, chart=chart_record(chart), config=vals,
                       info=Info(first_deployed=now, last_deployed=now, status=UNKNOWN), labels=dict(self.labels),
                       apply_method=APPLY_SSA if self.server_side else APPLY_CSA)
-        lookup = lookup_func(self.cfg.kube) if interacts_with_server(self.dry_run) else None
-        try:
-            rendered = render_resources(chart, top, include_crds=self.include_crds, sub_notes=self.sub_notes,
-                                        hide_secret=self.hide_secret, post_render=self.post_renderer,
-                                        engine=Engine(enable_dns=self.enable_dns, lookup=lookup))
-        except RenderFailed as err:
-            raise PilothouseError(f"{err}") from None
+        rendered = self._render_release(chart, top, include_crds=self.include_crds)
         rel.hooks = rendered.hooks
         rel.manifest = rendered.manifest
         rel.info.notes = rendered.notes
@@ -253,33 +215,18 @@ class Install:
         self.cfg.record_release(last)
 
     def _perform(self, rel: Release, to_adopt: list[Any], resources: list[Any]) -> None:
-        from pilothouse.action.hooks import exec_hook
         from pilothouse.kube import ops
 
         cfg = self.cfg
-        if not self.disable_hooks:
-            try:
-                exec_hook(cfg, rel, "pre-install", wait_strategy=self.wait, timeout=self.timeout,
-                          server_side=self.server_side)
-            except PilothouseError as err:
-                raise ReleaseError(f"failed pre-install: {err}") from None
+        self._hooks(rel, "pre-install", self.server_side, "failed pre-install: {err}")
         if resources and not to_adopt:
             ops.create(cfg.kube, resources, server_side=self.server_side, force_conflicts=self.force_conflicts)
         elif resources:
             ops.update(cfg.kube, to_adopt, resources, server_side=self.server_side,
                        force_conflicts=self.force_conflicts, force_replace=self.force_replace,
                        three_way_unstructured=self.take_ownership and not self.server_side, upgrade_csa_manager=True)
-        waiter = cfg.waiter(self.wait)
-        if self.wait_for_jobs:
-            waiter.wait_with_jobs(resources, self.timeout)
-        else:
-            waiter.wait(resources, self.timeout)
-        if not self.disable_hooks:
-            try:
-                exec_hook(cfg, rel, "post-install", wait_strategy=self.wait, timeout=self.timeout,
-                          server_side=self.server_side)
-            except PilothouseError as err:
-                raise ReleaseError(f"failed post-install: {err}") from None
+        self._wait(resources)
+        self._hooks(rel, "post-install", self.server_side, "failed post-install: {err}")
         rel.set_status(DEPLOYED, self.description or "Install complete")
         cfg.record_release(rel)
 
@@ -298,6 +245,4 @@ class Install:
             raise ReleaseError(f"release {self.release_name} failed, and has been uninstalled due to "
                                f"rollback-on-failure being set: {err}") from None
         self.cfg.record_release(rel)
-        failure = ReleaseError(str(err))
-        failure.release = rel  # type: ignore[attr-defined]
-        raise failure from None
+        raise release_failure(rel, err) from None

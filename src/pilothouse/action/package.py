@@ -7,10 +7,11 @@ import sys
 from dataclasses import dataclass
 
 from pilothouse.errors import ChartError, PilothouseError
+from pilothouse.repo.getter import Credentials
 
 
 @dataclass
-class Package:
+class Package(Credentials):
     """Options of `helm package`; ``run(path)`` returns the archive's path."""
 
     sign: bool = False
@@ -24,12 +25,6 @@ class Package:
     repository_config: str = ""
     repository_cache: str = ""
     plain_http: bool = False
-    username: str = ""
-    password: str = ""
-    cert_file: str = ""
-    key_file: str = ""
-    ca_file: str = ""
-    insecure_skip_tls_verify: bool = False
     _passphrase: bytes | None = None
 
     def run(self, path: str) -> str:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from pilothouse.errors import PilothouseError, RepoError
 from pilothouse.provenance.sign import Verification
 from pilothouse.registry import is_oci
-from pilothouse.repo.getter import GetterOptions
+from pilothouse.repo.getter import GetterOptions, RepoCredentials
 
 VERIFY_NEVER, VERIFY_IF_POSSIBLE, VERIFY_ALWAYS, VERIFY_LATER = 0, 1, 2, 3
 
@@ -38,13 +38,7 @@ class ChartDownloader:
 
     def _registry(self) -> object:
         if self.registry_client is None:
-            from pilothouse.registry.client import RegistryClient
-
-            self.registry_client = RegistryClient(plain_http=self.options.plain_http, out=self.out,
-                                                  insecure=self.options.insecure_skip_tls_verify,
-                                                  username=self.options.username, password=self.options.password,
-                                                  cert_file=self.options.cert_file, key_file=self.options.key_file,
-                                                  ca_file=self.options.ca_file)
+            self.registry_client = self.options.new_registry_client(plain_http=self.options.plain_http, out=self.out)
         return self.registry_client
 
     def resolve_chart_version(self, ref: str, version: str) -> tuple[str, str]:
@@ -158,7 +152,7 @@ def _with_algo(d: str) -> str:
 
 
 @dataclass
-class Pull:
+class Pull(RepoCredentials):
     """Options of `helm pull`; ``run(ref)`` returns what Helm prints."""
 
     dest_dir: str = "."
@@ -170,13 +164,6 @@ class Pull:
     prov: bool = False
     keyring: str = ""
     repo_url: str = ""
-    username: str = ""
-    password: str = ""
-    pass_credentials_all: bool = False
-    cert_file: str = ""
-    key_file: str = ""
-    ca_file: str = ""
-    insecure_skip_tls_verify: bool = False
     plain_http: bool = False
     registry_client: object | None = None
 
@@ -190,10 +177,7 @@ class Pull:
         version = self.version
         if not version and self.devel:
             version = ">0.0.0-0"
-        opts = GetterOptions(username=self.username, password=self.password,
-                             pass_credentials_all=self.pass_credentials_all, cert_file=self.cert_file,
-                             key_file=self.key_file, ca_file=self.ca_file,
-                             insecure_skip_tls_verify=self.insecure_skip_tls_verify, plain_http=self.plain_http)
+        opts = GetterOptions(plain_http=self.plain_http, **self.credentials())
         dl = ChartDownloader(out=out, keyring=self.keyring or default_keyring(), options=opts,
                              registry_client=self.registry_client,
                              verify=VERIFY_ALWAYS if self.verify else VERIFY_LATER if self.prov else VERIFY_NEVER)

@@ -8,19 +8,14 @@ from dataclasses import dataclass
 
 from pilothouse.errors import PilothouseError, RepoError
 from pilothouse.registry import is_oci
+from pilothouse.repo.getter import Credentials
 
 
 @dataclass
-class Push:
+class Push(Credentials):
     """Options of `helm push`; ``run`` returns what the registry client printed."""
 
-    cert_file: str = ""
-    key_file: str = ""
-    ca_file: str = ""
-    insecure_skip_tls_verify: bool = False
     plain_http: bool = False
-    username: str = ""
-    password: str = ""
     registry_client: object | None = None
 
     def run(self, chart_ref: str, remote: str) -> str:
@@ -28,7 +23,6 @@ class Push:
         from datetime import datetime
 
         from pilothouse.chart.loader import load_file
-        from pilothouse.registry.client import RegistryClient
 
         if not is_oci(remote):
             raise RepoError(f'scheme prefix missing from remote (e.g. "oci://"): {remote}'
@@ -42,9 +36,7 @@ class Push:
         chart = load_file(chart_ref)
         assert chart.metadata is not None
         out = io.StringIO()
-        client = self.registry_client or RegistryClient(
-            plain_http=self.plain_http, insecure=self.insecure_skip_tls_verify, username=self.username,
-            password=self.password, cert_file=self.cert_file, key_file=self.key_file, ca_file=self.ca_file, out=out)
+        client = self.registry_client or self.new_registry_client(plain_http=self.plain_http, out=out)
         with open(chart_ref, "rb") as fh:
             data = fh.read()
         prov = None

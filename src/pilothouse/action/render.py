@@ -47,12 +47,16 @@ def check_installable(chart: Any) -> None:
 
 def check_dependencies(chart: Any) -> None:
     """Every dependency Chart.yaml names must be present under charts/ (Helm's CheckDependencies)."""
-    present = {c.metadata.name for c in chart.dependencies()}
-    missing = [d.name for d in (chart.metadata.dependencies or []) if d is not None and d.name not in present]
-    if missing:
-        raise ChartError(
-            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' "
-            f"to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {', '.join(missing)}")
+    # imported here: the chart package's dependency code is not needed until a chart is rendered
+    from pilothouse.chart.dependencies import check_dependencies as check
+
+    check(chart)
+
+
+def check_chart(chart: Any) -> None:
+    """The checks before any render: an application chart with all its dependencies present."""
+    check_installable(chart)
+    check_dependencies(chart)
 
 
 def prepare_render(chart: Any, user_values: Mapping[str, Any], *, name: str, namespace: str, revision: int = 1,

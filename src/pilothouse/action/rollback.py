@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pilothouse.action.config import Configuration, validate_release_name
+from pilothouse.action.release_steps import build_objects, delete_created, is_dry_run, wait_for
 from pilothouse.action.upgrade import server_side_value
-from pilothouse.errors import KubeError, PilothouseError, ReleaseError
+from pilothouse.errors import PilothouseError, ReleaseError
 from pilothouse.release import timeutil
 from pilothouse.release.driver.base import NoDeployedReleasesError
 from pilothouse.release.model import APPLY_CSA, APPLY_SSA, DEPLOYED, FAILED, PENDING_ROLLBACK, SUPERSEDED, Info, Release
@@ -39,7 +40,7 @@ class Rollback:
         cfg.kube.is_reachable()
         cfg.releases.max_history = self.max_history
         current, target, ssa = self._prepare(name)
-        dry = self.dry_run in ("client", "server")
+        dry = is_dry_run(self.dry_run)
         if not dry:
             cfg.releases.create(target)
         self._perform(current, target, ssa)
@@ -76,18 +77,12 @@ class Rollback:
         from pilothouse.action.hooks import exec_hook
         from pilothouse.kube import ops, ownership
 
-        if self.dry_run in ("client", "server"):
+        if is_dry_run(self.dry_run):
             return
         cfg = self.cfg
         kube = cfg.kube
-        try:
-            cur = kube.build(current.manifest, namespace=current.namespace)
-        except PilothouseError as err:
-            raise KubeError(f"unable to build kubernetes objects from current release manifest: {err}") from None
-        try:
-            tgt = kube.build(target.manifest, namespace=target.namespace)
-        except PilothouseError as err:
-            raise KubeError(f"unable to build kubernetes objects from new release manifest: {err}") from None
+        cur = build_objects(kube, current.manifest, current.namespace, "current release")
+        tgt = build_objects(kube, target.manifest, target.namespace, "new release")
         if not self.disable_hooks:
             exec_hook(cfg, target, "pre-rollback", wait_strategy=self.wait, timeout=self.timeout, server_side=ssa)
         ownership.set_metadata(tgt, target.name, target.namespace)
@@ -102,17 +97,10 @@ class Rollback:
             cfg.record_release(target)
             created = err.result.created if isinstance(err, ops.UpdateError) else []
             if self.cleanup_on_fail and created:
-                _, errs = ops.delete(kube, created, "Background")
-                if errs:
-                    raise ReleaseError("an error occurred while cleaning up resources. original rollback error: "
-                                       f"unable to cleanup resources: {', '.join(errs)}") from None
+                delete_created(kube, created, "rollback error")
             raise
-        waiter = cfg.waiter(self.wait)
         try:
-            if self.wait_for_jobs:
-                waiter.wait_with_jobs(tgt, self.timeout)
-            else:
-                waiter.wait(tgt, self.timeout)
+            wait_for(cfg, self.wait, tgt, self.timeout, jobs=self.wait_for_jobs)
         except PilothouseError as err:
             target.set_status(FAILED, f'Release "{target.name}" failed: {err}')
             cfg.record_release(current)

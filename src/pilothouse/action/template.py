@@ -9,18 +9,11 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pilothouse.action.render import (
-    RenderFailed,
-    check_dependencies,
-    check_installable,
-    prepare_render,
-    render_resources,
-    write_output_file,
-)
+from pilothouse.action.render import RenderFailed, check_chart, prepare_render, render_resources, write_output_file
 from pilothouse.errors import PilothouseError, UsageError
 from pilothouse.manifest.split import split_manifests
 
@@ -91,9 +84,7 @@ class Template:
         """Render ``chart`` (a loaded chart) and return what `helm template` prints."""
         from pilothouse.engine.render import Engine
 
-        check_installable(chart)
-        if chart.metadata.dependencies:
-            check_dependencies(chart)
+        check_chart(chart)
         top = prepare_render(chart, self.values, name=self.release_name, namespace=self.namespace,
                              is_upgrade=self.is_upgrade, kube_version=self.kube_version,
                              api_versions=self.api_versions, skip_schema_validation=self.skip_schema_validation)
@@ -125,17 +116,13 @@ class Template:
             return self._show_only(text)
         return text
 
-    def _post_renderer(self):
+    def _post_renderer(self) -> Callable[[str], str] | None:
         if not self.post_renderer:
             return None
-        name, args = self.post_renderer, list(self.post_renderer_args)
+        # the configuration module is only loaded when a post-renderer is asked for: `template` stays light
+        from pilothouse.action.config import post_renderer_func
 
-        def run(manifests: str) -> str:
-            from pilothouse.plugin.postrender import run_postrenderer
-
-            return run_postrenderer(name, args, manifests)
-
-        return run
+        return post_renderer_func(self.post_renderer, self.post_renderer_args)
 
     def _show_only(self, text: str) -> str:
         docs = split_manifests(text)

@@ -8,22 +8,22 @@ fails, so of two concurrent upgrades one is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pilothouse.action.config import ERR_PENDING, Configuration, lookup_func, validate_release_name
-from pilothouse.action.install import DRY_RUN_NONE, interacts_with_server, is_dry_run
+from pilothouse.action.config import ERR_PENDING, validate_release_name
+from pilothouse.action.release_steps import (
+    ReleaseChange,
+    build_objects,
+    delete_created,
+    is_dry_run,
+    release_failure,
+)
 from pilothouse.errors import KubeError, PilothouseError, ReleaseError
 from pilothouse.release import timeutil
-from pilothouse.release.chartrecord import chart_record
-from pilothouse.release.driver.base import (
-    NoDeployedReleasesError,
-    ReleaseExistsError,
-    ReleaseNotFoundError,
-    contains_system_labels,
-    system_labels_error,
-)
+from pilothouse.release.chartrecord import chart_record, plain_values
+from pilothouse.release.driver.base import NoDeployedReleasesError, ReleaseExistsError, ReleaseNotFoundError
 from pilothouse.release.model import (
     APPLY_CSA,
     APPLY_SSA,
@@ -55,40 +55,21 @@ def merge_custom_labels(current: Mapping[str, str], desired: Mapping[str, str]) 
 
 
 @dataclass
-class Upgrade:
+class Upgrade(ReleaseChange):
     """`helm upgrade` as an object: the fields are its flags, `run` upgrades."""
 
-    cfg: Configuration
-    namespace: str = ""
-    dry_run: str = DRY_RUN_NONE
-    wait: str = "hookOnly"
-    wait_for_jobs: bool = False
-    timeout: float = 300.0
-    rollback_on_failure: bool = False
     cleanup_on_fail: bool = False
-    disable_hooks: bool = False
     server_side: str = "auto"
-    force_conflicts: bool = False
-    force_replace: bool = False
-    take_ownership: bool = False
     reset_values: bool = False
     reuse_values: bool = False
     reset_then_reuse_values: bool = False
     max_history: int = 0
-    description: str = ""
-    labels: dict[str, str] = field(default_factory=dict)
-    sub_notes: bool = False
-    skip_schema_validation: bool = False
-    enable_dns: bool = False
-    hide_secret: bool = False
-    post_renderer: Callable[[str], str] | None = None
 
     def run(self, name: str, chart: Any, values: Mapping[str, Any] | None = None) -> Release:
         """Upgrade release ``name`` to ``chart`` with user values; returns the new revision."""
         cfg = self.cfg
         cfg.kube.is_reachable()
-        if self.wait == "hookOnly" and self.rollback_on_failure:
-            self.wait = "watcher"
+        self._atomic_wait()
         try:
             validate_release_name(name)
         except ReleaseError:
@@ -103,21 +84,11 @@ class Upgrade:
     # --- preparing ------------------------------------------------------------------------------
 
     def _prepare(self, name: str, chart: Any, vals: dict[str, Any]) -> tuple[Release, Release, bool]:
-        from pilothouse.action.render import (
-            RenderFailed,
-            check_dependencies,
-            check_installable,
-            prepare_render,
-            render_resources,
-        )
-        from pilothouse.engine.render import Engine
+        from pilothouse.action.render import check_chart, prepare_render
 
         cfg = self.cfg
-        check_installable(chart)
-        if chart.metadata.dependencies:
-            check_dependencies(chart)
-        if not is_dry_run(self.dry_run) and self.hide_secret:
-            raise ReleaseError("hiding Kubernetes secrets requires a dry-run mode")
+        check_chart(chart)
+        self._check_hide_secret()
         try:
             last = cfg.releases.last(name)
         except ReleaseNotFoundError:
@@ -138,15 +109,8 @@ class Upgrade:
         caps = cfg.get_capabilities()
         top = prepare_render(chart, vals, name=name, namespace=current.namespace, revision=revision,
                              is_upgrade=True, capabilities=caps, skip_schema_validation=self.skip_schema_validation)
-        lookup = lookup_func(cfg.kube) if interacts_with_server(self.dry_run) else None
-        try:
-            rendered = render_resources(chart, top, sub_notes=self.sub_notes, hide_secret=self.hide_secret,
-                                        post_render=self.post_renderer,
-                                        engine=Engine(enable_dns=self.enable_dns, lookup=lookup))
-        except RenderFailed as err:
-            raise PilothouseError(str(err)) from None
-        if contains_system_labels(self.labels):
-            raise system_labels_error()
+        rendered = self._render_release(chart, top)
+        self._check_labels()
         ssa = server_side_value(self.server_side, last.apply_method)
         upgraded = Release(
             name=name, namespace=current.namespace, version=revision, chart=chart_record(chart), config=vals,
@@ -172,7 +136,7 @@ class Upgrade:
             except PilothouseError as err:
                 raise ReleaseError(f"failed to rebuild old values: {err}") from None
             new = coalesce_tables(new, current.config)
-            chart.values = _plain(old)
+            chart.values = plain_values(old)
             return new
         if self.reset_then_reuse_values:
             return coalesce_tables(new, current.config)
@@ -195,20 +159,11 @@ class Upgrade:
                                 "version and it is therefore unable to build the kubernetes objects for performing "
                                 f"the diff. error from kubernetes: {err}") from None
             raise KubeError(f"unable to build kubernetes objects from current release manifest: {err}") from None
-        try:
-            target = kube.build(upgraded.manifest, namespace=upgraded.namespace)
-        except PilothouseError as err:
-            raise KubeError(f"unable to build kubernetes objects from new release manifest: {err}") from None
+        target = build_objects(kube, upgraded.manifest, upgraded.namespace, "new release")
         ownership.set_metadata(target, upgraded.name, upgraded.namespace)
         existing = {r.key() for r in current}
         to_create = [r for r in target if r.key() not in existing]
-        try:
-            if self.take_ownership:
-                to_update = ownership.require_adoption(kube, to_create)
-            else:
-                to_update = ownership.existing_resource_conflict(kube, to_create, upgraded.name, upgraded.namespace)
-        except PilothouseError as err:
-            raise KubeError(f"unable to continue with update: {err}") from None
+        to_update = self._claim(to_create, upgraded.name, upgraded.namespace, "update")
         current.extend(to_update)
         if is_dry_run(self.dry_run):
             upgraded.info.description = self.description or "Dry run complete"
@@ -222,18 +177,12 @@ class Upgrade:
 
     def _releasing(self, upgraded: Release, current: list[Any], target: list[Any], original: Release,
                    ssa: bool) -> Release:
-        from pilothouse.action.hooks import exec_hook
         from pilothouse.kube import ops
 
         cfg = self.cfg
         created: list[Any] = []
         try:
-            if not self.disable_hooks:
-                try:
-                    exec_hook(cfg, upgraded, "pre-upgrade", wait_strategy=self.wait, timeout=self.timeout,
-                              server_side=ssa)
-                except PilothouseError as err:
-                    raise ReleaseError(f"pre-upgrade hooks failed: {err}") from None
+            self._hooks(upgraded, "pre-upgrade", ssa, "pre-upgrade hooks failed: {err}")
             csa_to_ssa = original.apply_method in ("", APPLY_CSA) and ssa
             try:
                 result = ops.update(cfg.kube, current, target, server_side=ssa, force_conflicts=self.force_conflicts,
@@ -243,21 +192,12 @@ class Upgrade:
                 cfg.record_release(original)
                 raise
             created = result.created
-            waiter = cfg.waiter(self.wait)
             try:
-                if self.wait_for_jobs:
-                    waiter.wait_with_jobs(target, self.timeout)
-                else:
-                    waiter.wait(target, self.timeout)
+                self._wait(target)
             except PilothouseError:
                 cfg.record_release(original)
                 raise
-            if not self.disable_hooks:
-                try:
-                    exec_hook(cfg, upgraded, "post-upgrade", wait_strategy=self.wait, timeout=self.timeout,
-                              server_side=ssa)
-                except PilothouseError as err:
-                    raise ReleaseError(f"post-upgrade hooks failed: {err}") from None
+            self._hooks(upgraded, "post-upgrade", ssa, "post-upgrade hooks failed: {err}")
         except PilothouseError as err:
             return self._fail(upgraded, created, err)
         original.info.status = SUPERSEDED
@@ -267,17 +207,12 @@ class Upgrade:
         return upgraded
 
     def _fail(self, rel: Release, created: list[Any], err: PilothouseError) -> Release:
-        from pilothouse.kube import ops
-
         cfg = self.cfg
         rel.info.status = FAILED
         rel.info.description = f'Upgrade "{rel.name}" failed: {err}'
         cfg.record_release(rel)
         if self.cleanup_on_fail and created:
-            _, errs = ops.delete(cfg.kube, created, "Background")
-            if errs:
-                raise ReleaseError("an error occurred while cleaning up resources. original upgrade error: "
-                                   f"{err}: unable to cleanup resources: {', '.join(errs)}") from None
+            delete_created(cfg.kube, created, f"upgrade error: {err}")
         if self.rollback_on_failure:
             from pilothouse.action.rollback import Rollback
 
@@ -301,14 +236,4 @@ class Upgrade:
                                    f"{err}: {rerr}") from None
             raise ReleaseError(f"release {rel.name} failed, and has been rolled back due to rollback-on-failure "
                                f"being set: {err}") from None
-        failure = ReleaseError(str(err))
-        failure.release = rel  # type: ignore[attr-defined]
-        raise failure from None
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
+        raise release_failure(rel, err) from None

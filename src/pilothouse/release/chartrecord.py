@@ -37,7 +37,7 @@ def chart_record(chart: Any) -> dict[str, Any]:
         "metadata": md.to_dict() if md is not None else None,
         "lock": lock,
         "templates": [_file(f) for f in chart.templates] or None,
-        "values": _plain(chart.values) if chart.values or _has_values_file(chart) else None,
+        "values": plain_values(chart.values) if chart.values or _has_values_file(chart) else None,
         "schema": base64.b64encode(chart.schema).decode("ascii") if chart.schema is not None else None,
         "schemamodtime": _time(chart.schema_modtime) or ZERO_TIME,
         "files": [_file(f) for f in chart.files] or None,
@@ -50,12 +50,12 @@ def _has_values_file(chart: Any) -> bool:
     return any(f.name == "values.yaml" for f in getattr(chart, "raw", []) or [])
 
 
-def _plain(v: Any) -> Any:
-    # chart values may be a `Values` map with Go methods: store the plain data
+def plain_values(v: Any) -> Any:
+    """Chart values as plain dicts and lists (a `Values` map carries Go methods; records hold data)."""
     if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
+        return {k: plain_values(x) for k, x in v.items()}
     if isinstance(v, list):
-        return [_plain(x) for x in v]
+        return [plain_values(x) for x in v]
     return v
 
 

@@ -16,10 +16,7 @@ from pilothouse.repo.repofile import Entry
 
 def getter_options(entry: Entry, timeout: float | None = None) -> GetterOptions:
     """Getter options carrying an entry's credentials and TLS settings."""
-    opts = GetterOptions(url=entry.url, username=entry.username, password=entry.password,
-                         pass_credentials_all=entry.pass_credentials_all, cert_file=entry.cert_file,
-                         key_file=entry.key_file, ca_file=entry.ca_file,
-                         insecure_skip_tls_verify=entry.insecure_skip_tls_verify)
+    opts = GetterOptions(url=entry.url, **entry.credentials())
     if timeout is not None:
         opts.timeout = timeout
     return opts
@@ -63,10 +60,7 @@ def find_chart_in_repo_url(repo_url: str, chart_name: str, version: str = "", *,
     """The absolute download URL of ``chart_name`` (at ``version``) in the repository at ``repo_url``."""
     opts = opts or GetterOptions()
     name = base64.b64encode(secrets.token_bytes(20)).decode().replace("/", "-")
-    entry = Entry(name=name, url=repo_url, username=opts.username, password=opts.password,
-                  pass_credentials_all=opts.pass_credentials_all, cert_file=opts.cert_file,
-                  key_file=opts.key_file, ca_file=opts.ca_file,
-                  insecure_skip_tls_verify=opts.insecure_skip_tls_verify)
+    entry = Entry(name=name, url=repo_url, **opts.credentials())
     repo = ChartRepository(entry)
     try:
         path = repo.download_index_file()

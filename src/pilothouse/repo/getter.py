@@ -8,7 +8,7 @@ timeout); ``oci`` goes to the registry client; every other scheme is offered to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,18 +18,49 @@ DEFAULT_TIMEOUT = 120.0
 USER_AGENT = "Helm/4.2.3"
 
 
-@dataclass
-class GetterOptions:
-    """What a download may need; mirrors Helm's ``getter.Option`` set."""
+@dataclass(kw_only=True)
+class Credentials:
+    """Who the user is to a server and how its TLS certificate is checked (the flags every download path has).
 
-    url: str = ""  # the repository's base URL: credentials go only to its host
+    Keyword-only, so the classes built on it keep their own fields' positional order.
+    """
+
     username: str = ""
     password: str = ""
-    pass_credentials_all: bool = False
     cert_file: str = ""
     key_file: str = ""
     ca_file: str = ""
     insecure_skip_tls_verify: bool = False
+
+    def credentials(self) -> dict[str, Any]:
+        """These settings as keyword arguments for another holder of them."""
+        return {f.name: getattr(self, f.name) for f in fields(Credentials)}
+
+    def new_registry_client(self, *, plain_http: bool, out: Any) -> Any:
+        """An OCI registry client that logs in and checks TLS with these settings."""
+        from pilothouse.registry.client import RegistryClient
+
+        return RegistryClient(plain_http=plain_http, insecure=self.insecure_skip_tls_verify, username=self.username,
+                              password=self.password, cert_file=self.cert_file, key_file=self.key_file,
+                              ca_file=self.ca_file, out=out)
+
+
+@dataclass(kw_only=True)
+class RepoCredentials(Credentials):
+    """`Credentials` for a chart repository, whose password may also go to other hosts it links to."""
+
+    pass_credentials_all: bool = False
+
+    def credentials(self) -> dict[str, Any]:
+        """These settings (``pass_credentials_all`` included) as keyword arguments."""
+        return {**super().credentials(), "pass_credentials_all": self.pass_credentials_all}
+
+
+@dataclass
+class GetterOptions(RepoCredentials):
+    """What a download may need; mirrors Helm's ``getter.Option`` set."""
+
+    url: str = ""  # the repository's base URL: credentials go only to its host
     plain_http: bool = False
     accept_header: str = ""
     timeout: float = DEFAULT_TIMEOUT

@@ -7,21 +7,15 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from pilothouse.errors import RepoError
+from pilothouse.repo.getter import RepoCredentials
 
 
 @dataclass
-class Entry:
+class Entry(RepoCredentials):
     """One configured repository, with Helm's JSON field names."""
 
     name: str = ""
     url: str = ""
-    username: str = ""
-    password: str = ""
-    cert_file: str = ""
-    key_file: str = ""
-    ca_file: str = ""
-    insecure_skip_tls_verify: bool = False
-    pass_credentials_all: bool = False
 
     _JSON = {
         "name": "name", "url": "url", "username": "username", "password": "password",
@@ -30,8 +24,8 @@ class Entry:
     }
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field, as Helm writes them (no omitempty)."""
-        return {self._JSON[f.name]: getattr(self, f.name) for f in fields(self)}
+        """Every field, as Helm writes them (no omitempty), in Helm's order."""
+        return {key: getattr(self, name) for name, key in self._JSON.items()}
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Entry:
