@@ -1,8 +1,8 @@
 """Helm's client operations on resource lists: create, update (with deletion of what went away), delete.
 
-Server-side apply with field manager ``helm`` is the default. The client-side path computes a
-three-way merge of (previous manifest, new manifest, live object) and sends it as a JSON merge
-patch; ``force_replace`` PUTs the whole object. Objects of one kind are sent in parallel, kinds
+Server-side apply with field manager ``helm`` is the default. The client-side path sends, as Helm
+does, a three-way strategic merge patch of (previous manifest, new manifest, live object) for built-in
+kinds, and a JSON merge patch for custom resources; ``force_replace`` PUTs the whole object. Objects of one kind are sent in parallel, kinds
 one after another in install order, as Helm's batchPerform does.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pilothouse.errors import KubeError
+from pilothouse.kube import strategicpatch
 from pilothouse.kube.client import KubeClient, run_parallel
 from pilothouse.kube.errors import ApiError
 from pilothouse.kube.resources import Resource
@@ -108,10 +109,33 @@ def three_way_merge_patch(original: Any, modified: Any, current: Any) -> dict[st
     return patch
 
 
+def create_patch(original: dict[str, Any], target: Resource, live: dict[str, Any],
+                 three_way_unstructured: bool) -> tuple[dict[str, Any], str]:
+    """Helm's createPatch: the patch body and its type (``strategic`` or ``merge``).
+
+    Built-in kinds get a three-way strategic merge patch; kinds without patch metadata (custom
+    resources) a JSON merge patch, three-way only when asked (adopting resources), else from the
+    previous manifest to the new one.
+    """
+    schema = strategicpatch.schema_for(target.rtype.api_version, target.kind)
+    if schema is not None:
+        return strategicpatch.create_three_way_merge_patch(original, target.obj, live, schema), "strategic"
+    if three_way_unstructured:
+        patch = three_way_merge_patch(original, target.obj, live)
+        if "apiVersion" in patch or "kind" in patch or "name" in (patch.get("metadata") or {}):
+            raise KubeError(f"precondition failed for: {patch}: at least one field was changed: "
+                            "apiVersion, kind or name")
+        return patch, "merge"
+    return strategicpatch.create_two_way_json_merge_patch(original, target.obj), "merge"
+
+
 def _patch_client_side(kube: KubeClient, original: Resource | None, target: Resource, live: dict[str, Any],
                        three_way_unstructured: bool) -> None:
     base = original.obj if original is not None else live
-    patch = three_way_merge_patch(base, target.obj, live)
+    try:
+        patch, patch_type = create_patch(base, target, live, three_way_unstructured)
+    except KubeError as err:
+        raise KubeError(f"failed to create patch: {err}") from None
     meta = patch.get("metadata")
     if isinstance(meta, dict):
         for k in ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields"):
@@ -123,7 +147,7 @@ def _patch_client_side(kube: KubeClient, original: Resource | None, target: Reso
         log.debug("Looks like there are no changes for %s %q", target.kind, target.name)
         return
     try:
-        kube.patch(target.rtype, target.namespace, target.name, patch, "merge")
+        kube.patch(target.rtype, target.namespace, target.name, patch, patch_type)
     except ApiError as err:
         raise KubeError(f'cannot patch "{target.name}" with kind {target.kind}: {err}') from None
 
