@@ -48,6 +48,16 @@ PILOT_IMPORT("extism:host/env", "log_error") void extism_log_error(pilot_handle 
 PILOT_IMPORT("pilothouse:host/v1", "log") void pilot_host_log(pilot_handle json_record);
 PILOT_IMPORT("pilothouse:host/v1", "getenv") pilot_handle pilot_host_getenv(pilot_handle name);
 
+/* ---- the post-renderer fast path (Pilothouse only; Helm ignores the export) ----
+ * A postrenderer/v1 module may export, next to helm_plugin_main, a function of the same shape
+ * named PILOT_FAST_POSTRENDER. Pilothouse then calls it with the YAML stream itself as the input
+ * and takes the output as the new YAML stream: no JSON either way. Errors work as in
+ * helm_plugin_main (pilot_error and a non-zero result). It is not called when the user passes
+ * --post-renderer-args (only the JSON message carries them): keep helm_plugin_main complete.
+ *   PILOT_EXPORT_FAST_POSTRENDER int pilothouse_postrender(void) { ... return 0; } */
+#define PILOT_FAST_POSTRENDER "pilothouse_postrender"
+#define PILOT_EXPORT_FAST_POSTRENDER PILOT_EXPORT(PILOT_FAST_POSTRENDER)
+
 /* ---- helpers ---- */
 /* Copy the call's input into buf (at most cap bytes); returns the input's full length. */
 uint64_t pilot_input(uint8_t *buf, uint64_t cap);

@@ -10,12 +10,23 @@
 //
 //	//go:wasmexport helm_plugin_main
 //	func helmPluginMain() int32 { ... return 0 }
+//
+// A post-renderer may also export Pilothouse's fast entry, FastPostRenderEntry, which gets the
+// YAML stream itself as its Input and sets the new stream as its Output (no JSON); Helm ignores it:
+//
+//	//go:wasmexport pilothouse_postrender
+//	func fastPostRender() int32 { pdk.Output(transform(pdk.Input())); return 0 }
 package pdk
 
 import (
 	"encoding/json"
 	"errors"
 )
+
+// FastPostRenderEntry is the name of the post-renderer fast entry (same shape as
+// helm_plugin_main). Pilothouse calls it instead of helm_plugin_main when a postrenderer/v1
+// module exports it and the user passed no --post-renderer-args.
+const FastPostRenderEntry = "pilothouse_postrender"
 
 // LogLevel is the level of a log message.
 type LogLevel int32

@@ -169,6 +169,22 @@ def hostile_wat_wasm() -> Path:
     return wat_build(FIXTURES / "hostile" / "hostile.wat", "hostile-wat")
 
 
+@pytest.fixture(scope="session")
+def fastpath_wasm() -> Path:
+    """Both post-renderer entries; the fast one echoes or misbehaves on request."""
+    return wat_build(FIXTURES / "fastpath" / "fastpath.wat", "fastpath")
+
+
+@pytest.fixture(scope="session")
+def jsononly_wasm() -> Path:
+    return wat_build(FIXTURES / "fastpath" / "jsononly.wat", "jsononly")
+
+
+@pytest.fixture(scope="session")
+def badsig_wasm() -> Path:
+    return wat_build(FIXTURES / "fastpath" / "badsig.wat", "badsig")
+
+
 # ---- an isolated Helm home ---------------------------------------------------------------
 
 class HelmHome:

@@ -1,7 +1,10 @@
 /* labels-c as a Wasm postrenderer/v1 plugin (freestanding, no libc).
  *
- * Input:  {"manifests": "<YAML stream>", "extraArgs": [...]}   (a JSON message)
- * Output: {"manifests": "<YAML stream>"}
+ * helm_plugin_main (Helm 4's contract, called by Helm and by Pilothouse):
+ *   Input:  {"manifests": "<YAML stream>", "extraArgs": [...]}   (a JSON message)
+ *   Output: {"manifests": "<YAML stream>"}
+ * pilothouse_postrender (Pilothouse's fast path, ignored by Helm): the YAML stream itself in and
+ *   out, no JSON; the same transform.
  * The label comes from runtimeConfig.config (label_key, label_value). The work is in three
  * plain steps: decode the JSON string, add the label (labels_core.h, shared with the native
  * build), encode the result as a JSON string. Each step is one linear pass that looks at 8 bytes
@@ -148,6 +151,22 @@ static void config_or(const char *key, char *buf, size_t cap, const char *fallba
   while ((buf[i] = fallback[i])) i++;
 }
 
+/* The labelled copy of a YAML stream (in the arena), or 0 when memory runs out. */
+static char *label(const char *yaml, size_t yl, size_t *el) {
+  /* Read once per instance: Helm and Pilothouse give an instance one config for its whole life,
+   * and each config_get is a call into the host, about a tenth of a warm call's time here. */
+  static char lk[256], lv[256];
+  static int have_config;
+  if (!have_config) {
+    config_or("label_key", lk, sizeof lk, "app.kubernetes.io/managed-by");
+    config_or("label_value", lv, sizeof lv, "pilothouse");
+    have_config = 1;
+  }
+  char *edited = heap_alloc(yl + (yl / 10 + 1) * (lc_strlen(lk) + lc_strlen(lv) + 20));
+  if (edited) *el = add_label(yaml, yl, edited, lk, lv);
+  return edited;
+}
+
 PILOT_EXPORT("helm_plugin_main") int helm_plugin_main(void) {
   arena_top = arena_base;
   uint64_t n = extism_input_length();
@@ -172,12 +191,9 @@ PILOT_EXPORT("helm_plugin_main") int helm_plugin_main(void) {
   long yl = json_unquote(in, n, &p, yaml);
   if (yl < 0) { pilot_error("bad JSON string in \"manifests\""); return 1; }
 
-  char lk[256], lv[256];
-  config_or("label_key", lk, sizeof lk, "app.kubernetes.io/managed-by");
-  config_or("label_value", lv, sizeof lv, "pilothouse");
-  char *edited = heap_alloc((size_t)yl + ((size_t)yl / 10 + 1) * (lc_strlen(lk) + lc_strlen(lv) + 20));
+  size_t el;
+  char *edited = label(yaml, (size_t)yl, &el);
   if (!edited) { pilot_error("out of memory"); return 1; }
-  size_t el = add_label(yaml, (size_t)yl, edited, lk, lv);
 
   static const char head[] = "{\"manifests\":";
   char *json = heap_alloc(el * 6 + sizeof head + 16);
@@ -187,5 +203,19 @@ PILOT_EXPORT("helm_plugin_main") int helm_plugin_main(void) {
   o += json_quote(edited, el, json + o);
   json[o++] = '}';
   pilot_output(json, o);
+  return 0;
+}
+
+/* The fast path: the input is the YAML stream, the output is the labelled stream. */
+PILOT_EXPORT_FAST_POSTRENDER int pilothouse_postrender(void) {
+  arena_top = arena_base;
+  uint64_t n = extism_input_length();
+  char *yaml = heap_alloc(n + 8);
+  if (!yaml) { pilot_error("out of memory"); return 1; }
+  pilot_input((uint8_t *)yaml, n);
+  size_t el;
+  char *edited = label(yaml, (size_t)n, &el);
+  if (!edited) { pilot_error("out of memory"); return 1; }
+  pilot_output(edited, el);
   return 0;
 }

@@ -23,7 +23,7 @@ def run_postrenderer(name: str, args: list[str], manifests: str, *, settings: ob
     from pilothouse.plugin.loader import find_plugin
     from pilothouse.plugin.types import postrenderer
 
-    sett = settings_or_default(settings)
+    sett = settings_or_default(settings) if settings is not None else None
     plugin = None if os.sep in name else find_plugin(name, "postrenderer/v1")
     if plugin is not None:
         return postrenderer.run(plugin, args, manifests, sett)

@@ -30,6 +30,38 @@ def granted(plugin: Plugin) -> policy.Capabilities:
     return caps
 
 
+def call_raw(plugin: Plugin, data: bytes, *, entry: str | None = None, context_env: dict[str, str] | None = None,
+             inherit_stdin: bool = False, passthrough: bool = False, debug: bool = False,
+             caps: policy.Capabilities | None = None) -> Any:
+    """Call the plugin's entry function (or ``entry``) with ``data`` as its input, as it is.
+
+    Returns the `CallResult`; its ``.output`` is the plugin's output bytes, undecoded. Every
+    guard of the sandbox applies (grant, error_set, non-zero result, traps, output cap).
+    ``caps`` is `granted(plugin)` when the caller has it already.
+    """
+    from pilothouse.plugin.runtimes import extism
+
+    caps = caps if caps is not None else granted(plugin)
+    env = policy.wasi_env(caps, plugin.type, context_env or {})
+    # Helm's only debugging aid for Wasm plugins: their stdout/stderr on the terminal
+    passthrough = passthrough or bool(os.environ.get("EXTISM_ENABLE_WASI_OUTPUT"))
+    entry = entry or str(plugin.metadata.runtime_config.get("entryFuncName") or "helm_plugin_main")
+    result = extism.invoke(plugin.name, plugin.wasm_path, caps, plugin.type, data, entry=entry, env=env,
+                           inherit_stdin=inherit_stdin, passthrough=passthrough, debug=debug)
+    if debug and result.stderr:
+        import sys
+
+        sys.stderr.write(result.stderr.decode("utf-8", "replace"))
+    return result
+
+
+def exports(plugin: Plugin, name: str, caps: policy.Capabilities | None = None) -> tuple[list[int], list[int]] | None:
+    """(params, results) of the function ``name`` the plugin's module exports, or None."""
+    from pilothouse.plugin.runtimes import extism
+
+    return extism.exported_func(plugin.wasm_path, caps if caps is not None else granted(plugin), name)
+
+
 def call(plugin: Plugin, message: dict[str, Any] | bytes, *, context_env: dict[str, str] | None = None,
          inherit_stdin: bool = False, passthrough: bool = False, debug: bool = False) -> Any:
     """Send ``message`` (JSON, or already encoded JSON bytes) to the plugin's entry function and
@@ -37,20 +69,9 @@ def call(plugin: Plugin, message: dict[str, Any] | bytes, *, context_env: dict[s
 
     Returns the `CallResult` with ``.json`` set to the decoded output.
     """
-    from pilothouse.plugin.runtimes import extism
-
-    caps = granted(plugin)
-    env = policy.wasi_env(caps, plugin.type, context_env or {})
-    # Helm's only debugging aid for Wasm plugins: their stdout/stderr on the terminal
-    passthrough = passthrough or bool(os.environ.get("EXTISM_ENABLE_WASI_OUTPUT"))
-    entry = str(plugin.metadata.runtime_config.get("entryFuncName") or "helm_plugin_main")
     data = message if isinstance(message, bytes) else json.dumps(message).encode()
-    result = extism.invoke(plugin.name, plugin.wasm_path, caps, plugin.type, data, entry=entry, env=env,
-                           inherit_stdin=inherit_stdin, passthrough=passthrough, debug=debug)
-    if debug and result.stderr:
-        import sys
-
-        sys.stderr.write(result.stderr.decode("utf-8", "replace"))
+    result = call_raw(plugin, data, context_env=context_env, inherit_stdin=inherit_stdin, passthrough=passthrough,
+                      debug=debug)
     try:
         # str is parsed faster than bytes (which json decodes with an error handler first)
         decoded = json.loads(result.output.decode()) if result.output and not result.output.isspace() else None

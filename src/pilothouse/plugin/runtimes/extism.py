@@ -151,6 +151,19 @@ def module_imports(module: wt.Module) -> list[tuple[str, str, list[int], list[in
     return imports
 
 
+def module_exports(module: wt.Module) -> dict[str, tuple[list[int], list[int]]]:
+    """name -> (params, results) of the functions a compiled module exports (remembered)."""
+    exports = module.exports
+    if exports is None:
+        exports = module.exports = module.func_exports()
+    return exports
+
+
+def exported_func(wasm_path: str, caps: Capabilities, name: str) -> tuple[list[int], list[int]] | None:
+    """The signature of the function ``name`` exported by a plugin.wasm, or None when it has none."""
+    return module_exports(load_module(wasm_path, flavor(caps))).get(name)
+
+
 def precompile(path: str, caps: Capabilities | None = None) -> str:
     """Compile a plugin.wasm into the cache for the flavour its grant needs (done at install)."""
     flv = flavor(caps) if caps is not None else (True, True)
@@ -291,6 +304,7 @@ class _Instance:
                 msg += f" (memory limit: {caps.max_pages} pages)"
             raise PluginError(f'plugin "{name}": cannot instantiate: {msg}') from None
         self.gmem = self.instance.memory(ctx)
+        self.funcs: dict[str, wt.Func | None] = {}
         for init in ("_initialize", "__wasm_call_ctors"):
             fn = self.instance.func(ctx, init)
             if fn is not None:
@@ -509,7 +523,9 @@ class _Instance:
     def call(self, entry: str, data: bytes) -> CallResult:
         """Call ``entry`` with ``data`` as input; the output, or a PluginError."""
         ctx = self.store.ctx
-        fn = self.instance.func(ctx, entry)
+        fn = self.funcs.get(entry)
+        if fn is None:
+            fn = self.funcs[entry] = self.instance.func(ctx, entry)
         if fn is None:
             raise PluginError(f"plugin error: unknown function: {entry}")
         self.logs = []

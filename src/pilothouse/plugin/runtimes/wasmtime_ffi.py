@@ -156,6 +156,10 @@ def _signatures() -> dict[str, tuple[Any, list[Any]]]:
         "wasm_importtype_module": (POINTER(_ByteVec), [p]),
         "wasm_importtype_name": (POINTER(_ByteVec), [p]),
         "wasm_importtype_type": (p, [p]),
+        "wasmtime_module_exports": (None, [p, POINTER(_PtrVec)]),
+        "wasm_exporttype_vec_delete": (None, [POINTER(_PtrVec)]),
+        "wasm_exporttype_name": (POINTER(_ByteVec), [p]),
+        "wasm_exporttype_type": (p, [p]),
         "wasm_externtype_kind": (c_uint8, [p]),
         "wasm_externtype_as_functype_const": (p, [p]),
         "wasm_functype_params": (POINTER(_PtrVec), [p]),
@@ -301,6 +305,7 @@ class Module:
     def __init__(self, ptr: Any) -> None:
         self.ptr = ptr
         self.imports: list[tuple[str, str, list[int], list[int]]] | None = None
+        self.exports: dict[str, tuple[list[int], list[int]]] | None = None
 
     @classmethod
     def compile(cls, engine: Engine, wasm: bytes) -> Module:
@@ -340,6 +345,25 @@ class Module:
                             _kinds(L.wasm_functype_params(ft).contents), _kinds(L.wasm_functype_results(ft).contents)))
         finally:
             L.wasm_importtype_vec_delete(byref(vec))
+        return out
+
+    def func_exports(self) -> dict[str, tuple[list[int], list[int]]]:
+        """name -> (param kinds, result kinds) of every exported function."""
+        L = lib()
+        vec = _PtrVec()
+        L.wasmtime_module_exports(self.ptr, byref(vec))
+        out = {}
+        try:
+            for i in range(vec.size):
+                et = vec.data[i]
+                ext = L.wasm_exporttype_type(et)
+                if L.wasm_externtype_kind(ext) != _EXTERN_FUNC:
+                    continue
+                ft = L.wasm_externtype_as_functype_const(ext)
+                out[_vec_bytes(L.wasm_exporttype_name(et).contents).decode()] = (
+                    _kinds(L.wasm_functype_params(ft).contents), _kinds(L.wasm_functype_results(ft).contents))
+        finally:
+            L.wasm_exporttype_vec_delete(byref(vec))
         return out
 
     def __del__(self) -> None:
