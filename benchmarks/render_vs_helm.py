@@ -181,9 +181,11 @@ def bench_memory() -> None:
         return
     c = max(complete, key=lambda c: sum(len(t) for t in c.expected().values()))
     tests_dir = os.path.join(HERE, "..", "tests")
-    code = (f"import resource,sys; sys.path.insert(0, {tests_dir!r}); from corpus_cases import cases, render_case; "
+    # VmHWM, not getrusage: ru_maxrss survives fork+exec, so a child forked from this (large)
+    # benchmark process would report the parent's peak.
+    code = (f"import sys; sys.path.insert(0, {tests_dir!r}); from corpus_cases import cases, render_case; "
             f"c=[x for x in cases('cases') if x.case_id=={c.case_id!r}][0]; render_case(c); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     print(f"peak RSS rendering {c.case_id}: {int(out.strip()) / 1024:.1f} MiB")
 
