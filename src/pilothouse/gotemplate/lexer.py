@@ -455,28 +455,7 @@ class Lexer:
         return True
 
     def _char(self) -> bool:
-        text = self.input
-        n = len(text)
-        while True:
-            if self.pos >= n:
-                self._error("unterminated character constant")
-                return False
-            c = text[self.pos]
-            self.pos += 1
-            if c == "\\":
-                if self.pos >= n or text[self.pos] == "\n":
-                    if self.pos < n:
-                        self.pos += 1
-                    self._error("unterminated character constant")
-                    return False
-                self.pos += 1
-            elif c == "\n":
-                self._error("unterminated character constant")
-                return False
-            elif c == "'":
-                break
-        self._emit(CHAR_CONSTANT)
-        return True
+        return self._delimited("'", "unterminated character constant", CHAR_CONSTANT)
 
     def _accept(self, valid: str) -> bool:
         if self.pos < len(self.input) and self.input[self.pos] in valid:
@@ -530,11 +509,15 @@ class Lexer:
         return True
 
     def _quote(self) -> bool:
+        return self._delimited('"', "unterminated quoted string", STRING)
+
+    def _delimited(self, close: str, unterminated: str, token: int) -> bool:
+        """A quoted string or character constant: backslash escapes, no newline before `close`."""
         text = self.input
         n = len(text)
         while True:
             if self.pos >= n:
-                self._error("unterminated quoted string")
+                self._error(unterminated)
                 return False
             c = text[self.pos]
             self.pos += 1
@@ -542,15 +525,15 @@ class Lexer:
                 if self.pos >= n or text[self.pos] == "\n":
                     if self.pos < n:
                         self.pos += 1
-                    self._error("unterminated quoted string")
+                    self._error(unterminated)
                     return False
                 self.pos += 1
             elif c == "\n":
-                self._error("unterminated quoted string")
+                self._error(unterminated)
                 return False
-            elif c == '"':
+            elif c == close:
                 break
-        self._emit(STRING)
+        self._emit(token)
         return True
 
     def _raw_quote(self) -> bool:

@@ -664,20 +664,7 @@ def template_precheck(ctx: Ctx, name: str, node: Any) -> None:
 
 def chain_pipe(ctx: Ctx, r: Any, names: tuple[str, ...], node: Any, iface: bool, at: Any = None) -> Any:
     """`chain` as a pipeline command: a nil result becomes the invalid value."""
-    if at is None:
-        at = node
-    for name in names:
-        if type(r) is dict:
-            try:
-                r = r[name]
-            except KeyError:
-                r = _missing_key(ctx, r, name, at)
-            iface = True
-            continue
-        r = field_slow(ctx, r, name, at, iface, False)
-        if type(r) is _METHOD:
-            r = _call_method0(ctx, r.fn, name, node, at)
-        iface = False
+    r = chain(ctx, r, names, node, iface, at)
     return NOVALUE if r is None else r
 
 
