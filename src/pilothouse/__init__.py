@@ -33,6 +33,7 @@ __all__ = [
     "list_releases",
     "history",
     "status",
+    "load_postrenderer",
     "PilothouseError",
     "ChartError",
     "ValuesError",
@@ -157,3 +158,15 @@ def status(name: str, revision: int = 0, *, namespace: str | None = None, kubeco
     from pilothouse.action.status import Status
 
     return Status(_configuration(config, namespace, kubeconfig, kube_context, driver), version=revision).run(name)
+
+
+def load_postrenderer(name: str, args: Sequence[str] = (), *, settings: Any = None) -> Any:
+    """The post-renderer ``name`` (a ``postrenderer/v1`` plugin or an executable) resolved once.
+
+    Returns a `plugin.postrender.PostRenderer`: call it with a manifest stream to get the
+    post-rendered one, from any thread; `close()` it (or use ``with``) when done. For a process
+    that post-renders many times; raises `PluginError` as ``--post-renderer`` would.
+    """
+    from pilothouse.plugin.postrender import load_postrenderer as _load
+
+    return _load(name, args, settings=settings)

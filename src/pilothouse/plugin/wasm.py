@@ -30,6 +30,34 @@ def granted(plugin: Plugin) -> policy.Capabilities:
     return caps
 
 
+def bind(plugin: Plugin, *, entry: str | None = None, context_env: dict[str, str] | None = None,
+         inherit_stdin: bool = False, passthrough: bool = False, debug: bool = False,
+         caps: policy.Capabilities | None = None) -> Any:
+    """The plugin's entry function (or ``entry``) bound to its module, grant and environment.
+
+    Returns an `extism.Bound`: calling it with input bytes runs one call under every guard of the
+    sandbox (grant, error_set, non-zero result, traps, output cap). ``caps`` is
+    `granted(plugin)` when the caller has it already.
+    """
+    from pilothouse.plugin.runtimes import extism
+
+    caps = caps if caps is not None else granted(plugin)
+    env = policy.wasi_env(caps, plugin.type, context_env or {})
+    # Helm's only debugging aid for Wasm plugins: their stdout/stderr on the terminal
+    passthrough = passthrough or bool(os.environ.get("EXTISM_ENABLE_WASI_OUTPUT"))
+    entry = entry or str(plugin.metadata.runtime_config.get("entryFuncName") or "helm_plugin_main")
+    return extism.Bound(plugin.name, plugin.wasm_path, caps, plugin.type, entry=entry, env=env,
+                        inherit_stdin=inherit_stdin, passthrough=passthrough, debug=debug)
+
+
+def show_stderr(result: Any, debug: bool) -> None:
+    """With --debug, what the plugin wrote to its stderr goes to ours."""
+    if debug and result.stderr:
+        import sys
+
+        sys.stderr.write(result.stderr.decode("utf-8", "replace"))
+
+
 def call_raw(plugin: Plugin, data: bytes, *, entry: str | None = None, context_env: dict[str, str] | None = None,
              inherit_stdin: bool = False, passthrough: bool = False, debug: bool = False,
              caps: policy.Capabilities | None = None) -> Any:
@@ -39,19 +67,9 @@ def call_raw(plugin: Plugin, data: bytes, *, entry: str | None = None, context_e
     guard of the sandbox applies (grant, error_set, non-zero result, traps, output cap).
     ``caps`` is `granted(plugin)` when the caller has it already.
     """
-    from pilothouse.plugin.runtimes import extism
-
-    caps = caps if caps is not None else granted(plugin)
-    env = policy.wasi_env(caps, plugin.type, context_env or {})
-    # Helm's only debugging aid for Wasm plugins: their stdout/stderr on the terminal
-    passthrough = passthrough or bool(os.environ.get("EXTISM_ENABLE_WASI_OUTPUT"))
-    entry = entry or str(plugin.metadata.runtime_config.get("entryFuncName") or "helm_plugin_main")
-    result = extism.invoke(plugin.name, plugin.wasm_path, caps, plugin.type, data, entry=entry, env=env,
-                           inherit_stdin=inherit_stdin, passthrough=passthrough, debug=debug)
-    if debug and result.stderr:
-        import sys
-
-        sys.stderr.write(result.stderr.decode("utf-8", "replace"))
+    result = bind(plugin, entry=entry, context_env=context_env, inherit_stdin=inherit_stdin,
+                  passthrough=passthrough, debug=debug, caps=caps)(data)
+    show_stderr(result, debug)
     return result
 
 
@@ -72,17 +90,22 @@ def call(plugin: Plugin, message: dict[str, Any] | bytes, *, context_env: dict[s
     data = message if isinstance(message, bytes) else json.dumps(message).encode()
     result = call_raw(plugin, data, context_env=context_env, inherit_stdin=inherit_stdin, passthrough=passthrough,
                       debug=debug)
+    result.json = decode_json(plugin.name, result.output)
+    return result
+
+
+def decode_json(name: str, output: bytes) -> dict[str, Any]:
+    """A plugin's output as the JSON object the contract asks for; PluginError otherwise."""
     try:
         # str is parsed faster than bytes (which json decodes with an error handler first)
-        decoded = json.loads(result.output.decode()) if result.output and not result.output.isspace() else None
+        decoded = json.loads(output.decode()) if output and not output.isspace() else None
     except ValueError as err:
-        raise PluginError(f'plugin "{plugin.name}" returned output that is not JSON: {err}') from None
+        raise PluginError(f'plugin "{name}" returned output that is not JSON: {err}') from None
     if decoded is None:
-        raise PluginError(f'plugin "{plugin.name}" returned no output (expected a JSON object)')
+        raise PluginError(f'plugin "{name}" returned no output (expected a JSON object)')
     if not isinstance(decoded, dict):
-        raise PluginError(f'plugin "{plugin.name}" returned {type(decoded).__name__} JSON, expected an object')
-    result.json = decoded
-    return result
+        raise PluginError(f'plugin "{name}" returned {type(decoded).__name__} JSON, expected an object')
+    return decoded
 
 
 def field(obj: dict[str, Any], name: str) -> Any:

@@ -290,9 +290,11 @@ class _Instance:
         ctx = store.ctx
         self.kmem = self.kernel.memory(ctx)
         k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "reset", "input_set", "output_offset",
-                                                    "output_length", "error_get")}
+                                                    "output_length", "error_get", "pilothouse_begin")}
         self.k_alloc, self.k_length, self.k_free, self.k_reset = k["alloc"], k["length"], k["free"], k["reset"]
         self.k_input_set, self.k_error_get = k["input_set"], k["error_get"]
+        # reset + alloc + input_set in one crossing into wasm (each costs about 2 us)
+        self.k_begin = k["pilothouse_begin"]
         self.k_output_offset, self.k_output_length = k["output_offset"], k["output_length"]
         linker.define_instance(store, "extism:host/env", self.kernel)
         self._define_host(linker, module)
@@ -529,14 +531,14 @@ class _Instance:
         if fn is None:
             raise PluginError(f"plugin error: unknown function: {entry}")
         self.logs = []
-        self.k_reset.call(ctx)
         if data:
-            h = self.k_alloc.call(ctx, len(data))
+            h = self.k_begin.call(ctx, len(data))
             if not h:
                 raise PluginError(f'plugin "{self.name}": input of {len(data)} bytes does not fit in its memory '
                                   f"limit of {self.caps.max_pages} pages")
             self.kmem.write(ctx, data, h)
-            self.k_input_set.call(ctx, h, len(data))
+        else:
+            self.k_reset.call(ctx)
         try:
             rc = self._guarded(lambda: fn.call(ctx))
         finally:
@@ -590,6 +592,62 @@ def _empty_dir(path: str) -> None:
                 pass
 
 
+class Bound:
+    """One plugin entry with its module, grant and environment fixed: a call only finds this
+    thread's instance and calls it.
+
+    Instances live in the per-thread pool that `invoke` uses too, keyed by the module itself, so
+    a replaced plugin.wasm (a new module) never gets an instance of the old one.
+    """
+
+    __slots__ = ("name", "caps", "ptype", "entry", "env", "inherit_stdin", "passthrough", "debug", "module", "key")
+
+    def __init__(self, name: str, wasm_path: str, caps: Capabilities, ptype: str, *,
+                 entry: str = "helm_plugin_main", env: dict[str, str] | None = None, inherit_stdin: bool = False,
+                 passthrough: bool = False, debug: bool = False) -> None:
+        self.name, self.caps, self.ptype, self.entry = name, caps, ptype, entry
+        self.env = env or {}
+        self.inherit_stdin, self.passthrough, self.debug = inherit_stdin, passthrough, debug
+        self.module = load_module(wasm_path, flavor(caps))
+        self.key = (self.module, repr(caps), ptype, tuple(sorted(self.env.items())), inherit_stdin, passthrough,
+                    debug)
+
+    def __call__(self, message: bytes, *, reuse: bool = True) -> CallResult:
+        """Run one call; the instance is kept for this thread's next call unless it trapped."""
+        key = (threading.get_ident(), self.key)
+        inst = _instances.pop(key, None) if reuse else None
+        if inst is None:
+            inst = _Instance(self.name, self.module, self.caps, self.ptype, self.env, self.inherit_stdin, self.debug,
+                             self.passthrough)
+        if self.passthrough:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        try:
+            result = inst.call(self.entry, message)
+        except PluginError as err:
+            # a guest that set an error and returned cleanly may be reused; one that trapped may not
+            if isinstance(err, PluginExitError) and reuse and "plugin error:" in str(err):
+                _instances[key] = inst
+            else:
+                inst.close()
+            raise
+        except BaseException:
+            inst.close()
+            raise
+        if reuse:
+            _instances[key] = inst
+        else:
+            inst.close()
+        return result
+
+    def close(self) -> None:
+        """Close the pooled instances of this binding, in every thread (call it while none is calling)."""
+        for key in [k for k in list(_instances) if k[1] == self.key]:
+            inst = _instances.pop(key, None)
+            if inst is not None:
+                inst.close()
+
+
 def invoke(name: str, wasm_path: str, caps: Capabilities, ptype: str, message: bytes, *,
            entry: str = "helm_plugin_main", env: dict[str, str] | None = None, inherit_stdin: bool = False,
            passthrough: bool = False, debug: bool = False, reuse: bool = True) -> CallResult:
@@ -598,33 +656,8 @@ def invoke(name: str, wasm_path: str, caps: Capabilities, ptype: str, message: b
     ``passthrough`` gives the plugin this process's stdout and stderr (CLI plugins); otherwise
     they are captured into the result.
     """
-    env = env or {}
-    module = load_module(wasm_path, flavor(caps))
-    key = (threading.get_ident(), os.path.abspath(wasm_path), repr(caps), ptype,
-           tuple(sorted(env.items())), inherit_stdin, passthrough, debug)
-    inst = _instances.pop(key, None) if reuse else None
-    if inst is None:
-        inst = _Instance(name, module, caps, ptype, env, inherit_stdin, debug, passthrough)
-    if passthrough:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    try:
-        result = inst.call(entry, message)
-    except PluginError as err:
-        # a guest that set an error and returned cleanly may be reused; one that trapped may not
-        if isinstance(err, PluginExitError) and reuse and "plugin error:" in str(err):
-            _instances[key] = inst
-        else:
-            inst.close()
-        raise
-    except BaseException:
-        inst.close()
-        raise
-    if reuse:
-        _instances[key] = inst
-    else:
-        inst.close()
-    return result
+    return Bound(name, wasm_path, caps, ptype, entry=entry, env=env, inherit_stdin=inherit_stdin,
+                 passthrough=passthrough, debug=debug)(message, reuse=reuse)
 
 
 def close_all() -> None:

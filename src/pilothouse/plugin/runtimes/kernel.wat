@@ -98,11 +98,23 @@
   (func (export "memory_bytes") (result i64)
     (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16)))
 
-  (func (export "reset")
+  (func $reset (export "reset")
     (global.set $top (global.get $heap_start))
     (global.set $input_off (i64.const 0))
     (global.set $input_len (i64.const 0))
     (global.set $output_off (i64.const 0))
     (global.set $output_len (i64.const 0))
     (global.set $error (i64.const 0)))
+
+  ;; The host's start of a call in one crossing: reset, then a block of $n bytes that is the
+  ;; input; its handle, or 0 when the memory cannot hold it.
+  (func (export "pilothouse_begin") (param $n i64) (result i64)
+    (local $h i64)
+    (call $reset)
+    (local.set $h (call $alloc (local.get $n)))
+    (if (i64.ne (local.get $h) (i64.const 0))
+      (then
+        (global.set $input_off (local.get $h))
+        (global.set $input_len (local.get $n))))
+    (local.get $h))
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from pilothouse.errors import PluginError
@@ -31,6 +31,9 @@ FAST_ENTRY = "pilothouse_postrender"
 # PILOT_PLUGIN_FASTPATH=off makes every Wasm post-renderer use the JSON contract, as Helm does
 _FAST_ENV = "PILOT_PLUGIN_FASTPATH"
 
+# (call(manifests) -> new manifests, close())
+Prepared = tuple[Callable[[str], str], Callable[[], None]]
+
 
 def _failed(name: str, why: str) -> PluginError:
     return PluginError(f'failed to invoke post-renderer plugin "{name}": {why}')
@@ -38,56 +41,81 @@ def _failed(name: str, why: str) -> PluginError:
 
 def run(plugin: Plugin, args: Sequence[str], manifests: str, settings: HelmSettings | None = None) -> str:
     """Run a postrenderer/v1 plugin over ``manifests``; returns the new manifests."""
+    return prepare(plugin, args, settings)[0](manifests)
+
+
+def prepare(plugin: Plugin, args: Sequence[str], settings: HelmSettings | None = None) -> Prepared:
+    """The plugin ready to run: ``(call, close)``, where ``call(manifests)`` returns the new
+    manifests with everything that does not depend on them (command, environment, grant, entry,
+    debug) worked out now, and ``close()`` frees what was kept for the calls."""
     # without settings, HELM_DEBUG is all that matters here (cheaper than reading every setting)
     debug = settings.debug if settings is not None else os.environ.get("HELM_DEBUG", "").lower() in ("1", "true")
     if plugin.runtime == "extism/v1":
-        out = _run_wasm(plugin, list(args), manifests, debug)
-    else:
-        env = sp.plugin_env(plugin.name, plugin.dir)
-        entry = sp.select_command(plugin.metadata.runtime_config.get("platformCommand") or [])
-        argv = sp.build_argv(entry, env, expand_args=True) + [expand(a, env) for a in args]
-        res = sp.run(argv, env, name=plugin.name, stdin=manifests.encode(), capture_stdout=True,
-                     capture_stderr=True)
+        return _prepare_wasm(plugin, list(args), debug)
+    name = plugin.name
+    env = sp.plugin_env(name, plugin.dir)
+    entry = sp.select_command(plugin.metadata.runtime_config.get("platformCommand") or [])
+    argv = sp.build_argv(entry, env, expand_args=True) + [expand(a, env) for a in args]
+
+    def call(manifests: str) -> str:
+        res = sp.run(argv, env, name=name, stdin=manifests.encode(), capture_stdout=True, capture_stderr=True)
         if res.returncode != 0:
             # Helm drops the plugin's stderr; showing it is what the user needs to fix the problem
             detail = res.stderr.decode("utf-8", "replace").strip()
-            raise _failed(plugin.name, f'plugin "{plugin.name}" exited with error'
-                          + (f": {detail}" if detail else ""))
+            raise _failed(name, f'plugin "{name}" exited with error' + (f": {detail}" if detail else ""))
         if debug and res.stderr:
             sys.stderr.write(res.stderr.decode("utf-8", "replace"))
-        out = res.stdout.decode("utf-8", "replace")
-    if not out.strip():
-        raise PluginError(f'post-renderer "{plugin.name}" produced empty output')
+        return _nonempty(name, res.stdout.decode("utf-8", "replace"))
+    return call, _nothing
+
+
+def _nothing() -> None:
+    pass
+
+
+def _nonempty(name: str, out: str) -> str:
+    # isspace() stops at the first non-blank character; strip() would copy the whole stream
+    if not out or out.isspace():
+        raise PluginError(f'post-renderer "{name}" produced empty output')
     return out
 
 
-def _run_wasm(plugin: Plugin, args: list[str], manifests: str, debug: bool) -> str:
-    import json
-
+def _prepare_wasm(plugin: Plugin, args: list[str], debug: bool) -> Prepared:
     from pilothouse.plugin import wasm
 
+    name = plugin.name
     try:
+        caps = wasm.granted(plugin)
         if not args and os.environ.get(_FAST_ENV, "").lower() not in ("off", "0", "false", "no"):
-            caps = wasm.granted(plugin)
             sig = wasm.exports(plugin, FAST_ENTRY, caps)
             if sig is not None:
-                return _run_fast(plugin, sig, manifests, debug, caps)
-        # the message built around one C-accelerated encoding of the manifests, the only big field
-        message = (b'{"manifests":' + json.dumps(manifests).encode() + b',"extraArgs":' + json.dumps(args).encode()
-                   + b"}")
-        result = wasm.call(plugin, message, debug=debug)
+                return _prepare_fast(plugin, sig, debug, caps)
+        bound = wasm.bind(plugin, debug=debug, caps=caps)
     except PluginError as err:
-        raise _failed(plugin.name, str(err)) from None
-    val = wasm.field(result.json, "manifests")
-    if val is None or val == {}:
-        return ""
-    if not isinstance(val, str):
-        raise _failed(plugin.name, 'output field "manifests" must be a string')
-    return val
+        raise _failed(name, str(err)) from None
+    import json
+
+    # the message is built around one C-accelerated encoding of the manifests, the only big field
+    tail = b',"extraArgs":' + json.dumps(args).encode() + b"}"
+
+    def call(manifests: str) -> str:
+        try:
+            result = bound(b'{"manifests":' + json.dumps(manifests).encode() + tail)
+            wasm.show_stderr(result, debug)
+            answer = wasm.decode_json(name, result.output)
+        except PluginError as err:
+            raise _failed(name, str(err)) from None
+        val = wasm.field(answer, "manifests")
+        if val is None or val == {}:
+            val = ""
+        elif not isinstance(val, str):
+            raise _failed(name, 'output field "manifests" must be a string')
+        return _nonempty(name, val)
+    return call, bound.close
 
 
-def _run_fast(plugin: Plugin, sig: tuple[list[int], list[int]], manifests: str, debug: bool,
-              caps: Capabilities) -> str:
+def _prepare_fast(plugin: Plugin, sig: tuple[list[int], list[int]], debug: bool,
+                  caps: Capabilities) -> Prepared:
     """The YAML in as the call's input, the YAML out as its output (the same sandbox and guards)."""
     from pilothouse.plugin import wasm
     from pilothouse.plugin.runtimes.extism import I32
@@ -95,26 +123,44 @@ def _run_fast(plugin: Plugin, sig: tuple[list[int], list[int]], manifests: str, 
     if sig != ([], [I32]):
         raise PluginError(f'exported function "{FAST_ENTRY}" must take no parameters and return an i32 status, '
                           "like helm_plugin_main")
-    result = wasm.call_raw(plugin, manifests.encode(), entry=FAST_ENTRY, debug=debug, caps=caps)
-    try:
-        return result.output.decode()
-    except UnicodeDecodeError as err:
-        raise PluginError(f'plugin "{plugin.name}" returned manifests that are not UTF-8 text: {err}') from None
+    name = plugin.name
+    bound = wasm.bind(plugin, entry=FAST_ENTRY, debug=debug, caps=caps)
+
+    def call(manifests: str) -> str:
+        try:
+            result = bound(manifests.encode())
+        except PluginError as err:
+            raise _failed(name, str(err)) from None
+        if debug and result.stderr:
+            wasm.show_stderr(result, debug)
+        try:
+            out = result.output.decode()
+        except UnicodeDecodeError as err:
+            raise _failed(name, f'plugin "{name}" returned manifests that are not UTF-8 text: {err}') from None
+        return _nonempty(name, out)
+    return call, bound.close
 
 
 def run_executable(path: str, args: Sequence[str], manifests: str) -> str:
     """Helm 3's post-renderer: any executable, manifests on stdin, new manifests on stdout."""
+    return prepare_executable(path, args)[0](manifests)
+
+
+def prepare_executable(path: str, args: Sequence[str]) -> Prepared:
+    """`run_executable` ready to run, as `prepare` (the executable is found now)."""
     import shutil
 
     exe = path if os.sep in path else (shutil.which(path) or path)
     if not os.path.isfile(exe) or not os.access(exe, os.X_OK):
         raise PluginError(f"unable to find binary at {path}: not an executable file")
-    res = sp.run([exe, *args], os.environ, name=path, stdin=manifests.encode(), capture_stdout=True,
-                 capture_stderr=True)
-    if res.returncode != 0:
-        detail = res.stderr.decode("utf-8", "replace").strip()
-        raise PluginError(f"error while running command {exe}. error output:\n{detail}: exit status {res.returncode}")
-    out = res.stdout.decode("utf-8", "replace")
-    if not out.strip():
-        raise PluginError(f'post-renderer "{path}" produced empty output')
-    return out
+    argv = [exe, *args]
+    env = dict(os.environ)
+
+    def call(manifests: str) -> str:
+        res = sp.run(argv, env, name=path, stdin=manifests.encode(), capture_stdout=True, capture_stderr=True)
+        if res.returncode != 0:
+            detail = res.stderr.decode("utf-8", "replace").strip()
+            raise PluginError(f"error while running command {exe}. error output:\n{detail}: exit status "
+                              f"{res.returncode}")
+        return _nonempty(path, res.stdout.decode("utf-8", "replace"))
+    return call, _nothing
