@@ -75,8 +75,11 @@ class LintResult:
 
 def lint_chart(path: str, values: dict[str, Any] | None = None, *, namespace: str = "default",
                strict: bool = False, render: Renderer | None = None,
-               skip_schema_validation: bool = False) -> LintResult:
-    """Run every rule on a chart directory (or archive) and sort findings into errors."""
+               skip_schema_validation: bool = False, kube_version: str | None = None) -> LintResult:
+    """Run every rule on a chart directory (or archive) and sort findings into errors.
+
+    ``kube_version`` is the target Kubernetes version for the deprecated-API rule (Helm's default when None).
+    """
     values = values or {}
     tmp = None
     if os.path.isfile(path):
@@ -85,7 +88,7 @@ def lint_chart(path: str, values: dict[str, Any] | None = None, *, namespace: st
         linter = Linter(os.path.abspath(path))
         chartfile_rules(linter)
         values_rules(linter, values, skip_schema_validation)
-        template_rules(linter, values, namespace, render, skip_schema_validation)
+        template_rules(linter, values, namespace, render, skip_schema_validation, kube_version)
         dependency_rules(linter)
     finally:
         if tmp is not None:
@@ -308,11 +311,13 @@ def values_rules(linter: Linter, overrides: dict[str, Any], skip_schema_validati
 
 
 def template_rules(linter: Linter, values: dict[str, Any], namespace: str, render: Renderer | None,
-                   skip_schema_validation: bool) -> None:
+                   skip_schema_validation: bool, kube_version: str | None = None) -> None:
     """Helm's template rules: render with the values, then check each YAML template's output."""
+    from pilothouse.chart.deprecations import deprecation_warning, kube_major_minor
     from pilothouse.chart.loader import load
     from pilothouse.errors import PilothouseError
 
+    kube = kube_major_minor(kube_version)
     tdir = "templates/"
     tpath = os.path.join(linter.chart_dir, "templates")
     if not linter.rule(WARNING, tdir, None if os.path.exists(tpath) else "directory does not exist"):
@@ -354,6 +359,7 @@ def template_rules(linter: Linter, values: dict[str, Any], namespace: str, rende
             meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
             obj_name = str(meta.get("name") or "")
             linter.rule(WARNING, fname, _metadata_name_rule(kind, obj_name))
+            linter.rule(WARNING, fname, deprecation_warning(str(obj.get("apiVersion") or ""), kind, kube))
             if kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet") and \
                     "matchLabels" not in content and "matchExpressions" not in content:
                 linter.rule(ERROR, fname, f'a {kind} must contain matchLabels or matchExpressions, and "{obj_name}" '

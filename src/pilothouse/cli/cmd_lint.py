@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     flagged = 0
     for path in paths:
         result = lint_chart(path, vals, namespace=namespace, strict=args.strict, render=render,
-                            skip_schema_validation=args.skip_schema_validation)
+                            skip_schema_validation=args.skip_schema_validation, kube_version=args.kube_version)
         has_findings = any(m.severity > INFO for m in result.messages)
         if has_findings:
             flagged += 1

@@ -60,9 +60,17 @@ def show(chart_path: str, kind: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pilothouse.errors import PilothouseError
-
     if getattr(args, "jsonpath", ""):
-        raise PilothouseError("--jsonpath is not implemented yet")
+        from pilothouse.chart import load
+        from pilothouse.chart.jsonpath import JSONPathError, execute
+
+        chart = load(args.chart)
+        try:
+            text = execute(args.jsonpath, chart.values)
+        except JSONPathError:
+            # Helm ignores evaluation errors (a missing key prints nothing).
+            text = ""
+        sys.stdout.write(text)
+        return 0
     sys.stdout.write(show(args.chart, args.show_kind))
     return 0
