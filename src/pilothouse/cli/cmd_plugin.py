@@ -27,11 +27,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     ps = p.add_subparsers(dest="plugin_command", parser_class=type(p))
 
     i = ps.add_parser("install", aliases=["add"], help="install a plugin")
-    i.add_argument("source", help="directory, .tgz archive, URL or git repository")
+    i.add_argument("source", help="directory, .tgz archive, URL, oci:// reference or git repository")
     i.add_argument("--version", default="", help="version constraint for a git install (e.g. '>=1.0')")
     _add_bool(i, "--verify", True, "verify the plugin signature before installing")
     i.add_argument("--keyring", default="", help="location of public keys used for verification")
     i.add_argument("--yes", "-y", action="store_true", help="grant the capabilities the plugin requests")
+    # registry access for oci:// sources, as Helm 4.2 has them
+    i.add_argument("--cert-file", default="", help="identify registry client using this SSL certificate file")
+    i.add_argument("--key-file", default="", help="identify registry client using this SSL key file")
+    i.add_argument("--ca-file", default="", help="verify certificates of HTTPS-enabled servers using this CA bundle")
+    _add_bool(i, "--insecure-skip-tls-verify", False, "skip tls certificate checks for the plugin download")
+    _add_bool(i, "--plain-http", False, "use insecure HTTP connections for the plugin download")
+    i.add_argument("--username", default="", help="registry username")
+    i.add_argument("--password", default="", help="registry password")
     i.set_defaults(plugin_func=_install)
 
     ls = ps.add_parser("list", aliases=["ls"], help="list installed plugins")
@@ -83,7 +91,10 @@ def _install(args: argparse.Namespace) -> int:
     from pilothouse.plugin.install import InstallOptions, install
 
     install(args.source, InstallOptions(version=args.version, verify=args.verify, keyring=args.keyring,
-                                        yes=args.yes))
+                                        yes=args.yes, plain_http=args.plain_http,
+                                        insecure_skip_tls_verify=args.insecure_skip_tls_verify,
+                                        cert_file=args.cert_file, key_file=args.key_file, ca_file=args.ca_file,
+                                        username=args.username, password=args.password))
     return 0
 
 

@@ -41,6 +41,10 @@ def cli_plugins() -> dict[str, object]:
 
 def run_plugin_command(name: str, argv: Sequence[str]) -> int:
     """Run the cli/v1 plugin called ``name``; ``argv`` is the whole command line after `pilot`."""
+    if name == "__complete":
+        from pilothouse.plugin.completion import shell_complete
+
+        return shell_complete(argv[argv.index(name) + 1:])
     plugin = cli_plugins().get(name)
     if plugin is None:
         raise _unknown(name)

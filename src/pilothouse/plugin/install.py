@@ -1,6 +1,7 @@
 """Installing, updating, uninstalling, packaging and verifying plugins (`internal/plugin/installer`).
 
-Sources, detected in Helm's order: a local directory (linked, "development mode"), a local
+Sources, detected in Helm's order: an ``oci://`` reference (a plugin artifact, see
+`pilothouse.plugin.oci`), a local directory (linked, "development mode"), a local
 ``.tgz``/``.tar.gz``, an HTTP(S) URL of an archive, else a VCS (git) repository. Archives are
 verified against their ``.prov`` by default, as in Helm 4.2.
 """
@@ -36,6 +37,14 @@ class InstallOptions:
     keyring: str = ""
     yes: bool = False
     ask: Callable[[str], bool] | None = None
+    # registry access for oci:// sources
+    plain_http: bool = False
+    insecure_skip_tls_verify: bool = False
+    cert_file: str = ""
+    key_file: str = ""
+    ca_file: str = ""
+    username: str = ""
+    password: str = ""
 
 
 def _is_archive(src: str) -> bool:
@@ -166,7 +175,7 @@ def install(source: str, opts: InstallOptions | None = None, out: Out = print) -
     opts = opts or InstallOptions()
     dest_root = penv.install_dir()
     os.makedirs(dest_root, exist_ok=True)
-    kind = ("local-dir" if os.path.isdir(source) else "local-archive" if os.path.isfile(source)
+    kind = ("oci" if source.startswith("oci://") else "local-dir" if os.path.isdir(source) else "local-archive" if os.path.isfile(source)
             and _is_archive(source) else "http" if re.match(r"^https?://", source) and _is_archive(source)
             else "vcs")
     if kind == "local-dir":
@@ -189,9 +198,13 @@ def install(source: str, opts: InstallOptions | None = None, out: Out = print) -
         return _install_vcs(source, dest_root, opts, out)
 
     with tempfile.TemporaryDirectory(prefix="pilot-plugin-") as tmp:
-        if kind == "local-archive":
+        target = ""
+        prov: str | None
+        if kind == "oci":
+            archive, prov, target = _pull_oci(source, dest_root, tmp, opts)
+        elif kind == "local-archive":
             archive = os.path.abspath(source)
-            prov: str | None = archive + ".prov"
+            prov = archive + ".prov"
         else:
             data = _http_get(source)
             if data is None:
@@ -206,7 +219,7 @@ def install(source: str, opts: InstallOptions | None = None, out: Out = print) -
                     prov = archive + ".prov"
                     with open(prov, "wb") as fh:
                         fh.write(pdata)
-        target = os.path.join(dest_root, stripped_name(archive))
+        target = target or os.path.join(dest_root, stripped_name(archive))
         if os.path.lexists(target):
             raise PluginError("plugin already exists")
         if opts.verify:
@@ -225,6 +238,29 @@ def install(source: str, opts: InstallOptions | None = None, out: Out = print) -
         if prov and os.path.isfile(prov):
             shutil.copyfile(prov, base + ".prov")
         return plugin
+
+
+def _pull_oci(source: str, dest_root: str, tmp: str, opts: InstallOptions) -> tuple[str, str | None, str]:
+    """Pull a plugin artifact into ``tmp``: (archive path, provenance path or None, install dir)."""
+    from pilothouse.plugin import oci
+    from pilothouse.registry.client import RegistryClient
+
+    client = RegistryClient(plain_http=opts.plain_http, insecure=opts.insecure_skip_tls_verify,
+                            username=opts.username, password=opts.password, cert_file=opts.cert_file,
+                            key_file=opts.key_file, ca_file=opts.ca_file)
+    try:
+        pulled = oci.pull(source, client)
+    finally:
+        client.close()
+    archive = os.path.join(tmp, os.path.basename(pulled.archive_title))
+    with open(archive, "wb") as fh:
+        fh.write(pulled.archive)
+    prov: str | None = None
+    if pulled.prov:
+        prov = archive + ".prov"
+        with open(prov, "wb") as fh:
+            fh.write(pulled.prov)
+    return archive, prov, os.path.join(dest_root, pulled.name)
 
 
 def _install_vcs(url: str, dest_root: str, opts: InstallOptions, out: Out) -> Plugin:

@@ -265,7 +265,7 @@ class RegistryClient:
         if put.status_code != 201:
             raise self._fail(put, f"PUT {location}")
 
-    def _fetch_blob(self, ref: Reference, desc: dict[str, Any]) -> bytes:
+    def fetch_blob(self, ref: Reference, desc: dict[str, Any]) -> bytes:
         digest = str(desc.get("digest", ""))
         size = int(desc.get("size", 0) or 0)
         if size > MAX_BLOB_SIZE:
@@ -280,7 +280,7 @@ class RegistryClient:
             raise RepoError(f"unable to retrieve blob with digest {digest}: content does not match its digest")
         return data
 
-    def _get_manifest(self, ref: Reference) -> tuple[dict[str, Any], str]:
+    def get_manifest(self, ref: Reference) -> tuple[dict[str, Any], str]:
         resp = self._request("GET", ref.registry, f"/v2/{ref.repository}/manifests/{ref.reference}",
                              self._scope(ref, "pull"),
                              headers={"Accept": f"{MANIFEST_MEDIA_TYPE}, {INDEX_MEDIA_TYPE}"})
@@ -297,6 +297,20 @@ class RegistryClient:
         except ValueError:
             raise RepoError(f"invalid manifest for {ref}") from None
 
+    # --- artifacts ----------------------------------------------------------------------------
+
+    def push_artifact(self, ref: Reference, blobs: list[bytes], manifest: dict[str, Any]) -> str:
+        """Upload ``blobs``, then ``manifest`` under ``ref``; return the manifest's digest."""
+        scope = self._scope(ref, "pull,push")
+        body = go_json(manifest)
+        for blob in blobs:
+            self._push_blob(ref, blob, scope)
+        resp = self._request("PUT", ref.registry, f"/v2/{ref.repository}/manifests/{ref.reference}", scope,
+                             content=body, headers={"Content-Type": manifest.get("mediaType", MANIFEST_MEDIA_TYPE)})
+        if resp.status_code != 201:
+            raise self._fail(resp, f"PUT {self._base(ref.registry)}/v2/{ref.repository}/manifests/{ref.reference}")
+        return sha256_digest(body)
+
     # --- charts -----------------------------------------------------------------------------
 
     def push(self, chart_data: bytes, ref_text: str, *, prov_data: bytes | None = None, strict: bool = True,
@@ -309,7 +323,6 @@ class RegistryClient:
         assert md is not None
         if strict and not ref_text.endswith(f"/{md.name}:{md.version}"):
             raise RepoError("strict mode enabled, ref basename and tag must match the chart name and version")
-        scope = self._scope(ref, "pull,push")
         config = go_json(md.to_dict())
         chart_desc = descriptor(CHART_LAYER_MEDIA_TYPE, chart_data)
         layers = [chart_desc]
@@ -323,14 +336,7 @@ class RegistryClient:
         annotations = chart_annotations(md, creation_time)
         if annotations:
             manifest["annotations"] = dict(sorted(annotations.items()))
-        body = go_json(manifest)
-        for blob in blobs:
-            self._push_blob(ref, blob, scope)
-        resp = self._request("PUT", ref.registry, f"/v2/{ref.repository}/manifests/{ref.reference}", scope,
-                             content=body, headers={"Content-Type": MANIFEST_MEDIA_TYPE})
-        if resp.status_code != 201:
-            raise self._fail(resp, f"PUT {self._base(ref.registry)}/v2/{ref.repository}/manifests/{ref.reference}")
-        digest = sha256_digest(body)
+        digest = self.push_artifact(ref, blobs, manifest)
         print(f"Pushed: {ref}", file=self.out)
         print(f"Digest: {digest}", file=self.out)
         if "_" in ref.tag:
@@ -344,7 +350,7 @@ class RegistryClient:
         from pilothouse.chart.metadata import metadata_from_dict
 
         ref = parse_reference(ref_text.removesuffix(".prov"))
-        manifest, digest = self._get_manifest(ref)
+        manifest, digest = self.get_manifest(ref)
         layers = manifest.get("layers") or []
         config_desc = manifest.get("config") or {}
         if config_desc.get("mediaType") != CONFIG_MEDIA_TYPE:
@@ -364,14 +370,14 @@ class RegistryClient:
         if want_prov and prov_desc is None and not ignore_missing_prov:
             raise RepoError(f"manifest does not contain a layer with mediatype {PROV_LAYER_MEDIA_TYPE}")
         try:
-            config = json.loads(self._fetch_blob(ref, config_desc))
+            config = json.loads(self.fetch_blob(ref, config_desc))
         except ValueError:
             raise RepoError("invalid chart config blob") from None
         md = metadata_from_dict(config if isinstance(config, dict) else {})
         result = PullResult(ref=str(ref), manifest_digest=digest, config=config, version=md.version, name=md.name)
-        result.chart = self._fetch_blob(ref, chart_desc)
+        result.chart = self.fetch_blob(ref, chart_desc)
         if want_prov and prov_desc is not None:
-            result.prov = self._fetch_blob(ref, prov_desc)
+            result.prov = self.fetch_blob(ref, prov_desc)
         if not quiet:
             print(f"Pulled: {ref}", file=self.out)
             print(f"Digest: {digest}", file=self.out)
@@ -414,7 +420,7 @@ class RegistryClient:
         digest = resp.headers.get("docker-content-digest")
         if digest:
             return str(digest)
-        return self._get_manifest(ref)[1]
+        return self.get_manifest(ref)[1]
 
     def validate_reference(self, ref_text: str, version: str) -> tuple[str, str]:
         """Helm's ``ValidateReference``: the reference to download for ``version`` (a tag, a
