@@ -87,12 +87,13 @@ def run(args: argparse.Namespace) -> int:
                       f"APPLY_METHOD: {_apply_method(md['applyMethod'])}\n")
     else:
         if args.template:
-            from pilothouse.funcs import helm_funcs
+            # plain text/template as Helm runs it: builtins only, the release as its Go struct
+            from pilothouse.cli.release_view import release_view
             from pilothouse.gotemplate import TemplateSet
 
-            ts = TemplateSet(funcs=helm_funcs())
-            ts.parse("template", args.template)
-            out.write(ts.execute("template", {"Release": _template_view(rel)}))
+            ts = TemplateSet()
+            ts.parse("_", args.template)
+            out.write(ts.execute("_", {"Release": release_view(rel)}))
             return 0
         print_release(out, rel, "table", debug=True, show_metadata=True)
     return 0
@@ -109,8 +110,3 @@ def _apply_method(method: str) -> str:
     return {"ssa": "server-side apply", "csa": "client-side apply", "": "client-side apply (defaulted)"}.get(
         method, method)
 
-
-def _template_view(rel: object) -> object:
-    import json
-
-    return json.loads(rel.to_json())  # type: ignore[attr-defined]

@@ -129,7 +129,7 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import release_name_and_chart
-    from pilothouse.chart import load
+    from pilothouse.cli.chart_loading import load_release_chart
     from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
     from pilothouse.cli.cmd_template import locate_chart
     from pilothouse.cli.values_flags import values_from_args
@@ -138,7 +138,11 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output)
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
                                              name_template=args.name_template)
-    chart = load(locate_chart(args, chart_ref))
+    chart_path = locate_chart(args, chart_ref)
+    try:
+        chart = load_release_chart(chart_path, dependency_update=args.dependency_update, keyring=args.keyring)
+    except PilothouseError as err:
+        raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
     vals = values_from_args(args)
     cfg = config_from_args(args)
     action = build_install(cfg, args, name)

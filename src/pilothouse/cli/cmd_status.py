@@ -71,6 +71,10 @@ def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = F
     if show_metadata:
         out.write(f"CHART: {rel.chart_name}\nVERSION: {rel.chart_version}\nAPP_VERSION: {rel.app_version}\n")
     out.write(f"DESCRIPTION: {rel.info.description}\n")
+    if rel.info.resources:
+        from pilothouse.cli.kubetable import resources_block
+
+        out.write(resources_block(rel.info.resources))
     tests = [h for h in rel.hooks if "test" in h.events]
     if not tests:
         out.write("TEST SUITE: None\n")
@@ -103,8 +107,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="display the status of the named release", usage="pilot status RELEASE_NAME")
     p.add_argument("name", metavar="RELEASE_NAME")
     p.add_argument("--revision", type=int, default=0, help="display the status of the named release with revision")
-    p.add_argument("--show-resources", action="store_true", help="accepted for compatibility")
-    p.add_argument("--show-desc", action="store_true", help="accepted for compatibility")
+    # Helm 3 flags: Helm 4 always shows the description and the resources, so they change nothing
+    p.add_argument("--show-resources", action="store_true", help="accepted for compatibility (always shown)")
+    p.add_argument("--show-desc", action="store_true", help="accepted for compatibility (always shown)")
     add_output_flag(p)
     p.set_defaults(func=run)
 
@@ -113,6 +118,9 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.action.status import Status
 
     check_output(args.output)
-    rel = Status(config_from_args(args), version=args.revision).run(args.name)
+    # tables for the human format, whole objects for json/yaml, as kubectl get does
+    rel = Status(config_from_args(args), version=args.revision,
+                 show_resources_table=args.output == "table").run(args.name)
+    rel.chart = None  # status leaves the chart out of its output
     print_release(sys.stdout, rel, args.output)
     return 0

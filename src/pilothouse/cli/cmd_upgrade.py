@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.config import parse_duration, post_renderer_func
     from pilothouse.action.upgrade import Upgrade
-    from pilothouse.chart import load
+    from pilothouse.cli.chart_loading import load_release_chart
     from pilothouse.cli.cmd_install import build_install, dry_run_value, wait_strategy
     from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
     from pilothouse.cli.cmd_template import locate_chart
@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output)
     cfg = config_from_args(args)
     vals = values_from_args(args)
-    chart = load(locate_chart(args, args.chart))
+    chart = load_release_chart(locate_chart(args, args.chart), dependency_update=args.dependency_update,
+                               keyring=args.keyring)
     dry = dry_run_value(args.dry_run)
     if args.install:
         from pilothouse.release.model import UNINSTALLED, sort_by_revision

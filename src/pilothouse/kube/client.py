@@ -97,7 +97,7 @@ class KubeClient:
     # --- HTTP ------------------------------------------------------------------------------
 
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None,
-                content_type: str = "application/json") -> Any:
+                content_type: str = "application/json", accept: str | None = None) -> Any:
         """One API call; returns the decoded JSON answer or raises `ApiError`/`KubeError`."""
         import httpx
 
@@ -106,9 +106,11 @@ class KubeClient:
             data = body if isinstance(body, (bytes, str)) else json.dumps(body, separators=(",", ":"))
         with self._count_lock:
             self.requests += 1
+        headers = {"Content-Type": content_type} if data is not None else {}
+        if accept:
+            headers["Accept"] = accept
         try:
-            resp = self._http.request(method, path, params=params, content=data,
-                                      headers={"Content-Type": content_type} if data is not None else None)
+            resp = self._http.request(method, path, params=params, content=data, headers=headers or None)
         except httpx.HTTPError as err:
             raise KubeError(f"kubernetes cluster unreachable: {method} {self.config.server}{path}: {err}") from None
         if resp.status_code >= 400:
@@ -342,9 +344,10 @@ class KubeClient:
                   "Event": "events"}[kind]
         return ResourceType("", "v1", kind, plural, kind != "Namespace")
 
-    def pod_logs(self, namespace: str, pod: str, container: str) -> str:
+    def pod_logs(self, namespace: str, pod: str, container: str = "") -> str:
         rt = self.core("Pod")
-        return str(self.request("GET", self.path(rt, namespace, pod, "log"), params={"container": container}) or "")
+        params = {"container": container} if container else None
+        return str(self.request("GET", self.path(rt, namespace, pod, "log"), params=params) or "")
 
 
 def _api_error(resp: Any) -> ApiError:
