@@ -73,3 +73,14 @@ def test_install_and_upgrade_with_dependency_update(pilot, parent):
     assert rc == 0 and "has been upgraded" in out
     assert (parent / "charts" / "sub-0.2.0.tgz").is_file()
     assert (parent / "Chart.lock").read_text().split("generated:")[0] == lock.split("generated:")[0]
+
+
+def test_template_with_dependency_update(parent, capsys):
+    from pilothouse.cli.main import main
+
+    assert main(["template", "web", str(parent)]) == 1
+    assert "missing in charts/ directory: sub" in capsys.readouterr().err
+    assert main(["template", "web", str(parent), "--dependency-update"]) == 0
+    out = capsys.readouterr().out
+    assert "name: web-sub" in out and "name: web-parent" in out
+    assert (parent / "charts" / "sub-0.2.0.tgz").is_file()

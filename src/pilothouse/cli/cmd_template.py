@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import Template, release_name_and_chart
-    from pilothouse.chart import load
+    from pilothouse.cli.chart_loading import load_release_chart
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import UsageError
 
@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f'invalid dry-run value: "{args.dry_run}". Must be "none", "server", or "client"')
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
                                              name_template=args.name_template, default_name="release-name")
-    chart = load(locate_chart(args, chart_ref))
+    chart = load_release_chart(locate_chart(args, chart_ref), dependency_update=args.dependency_update,
+                               keyring=args.keyring, out=sys.stderr)
     action = Template(
         release_name=name,
         namespace=args.namespace or os.environ.get("HELM_NAMESPACE") or "default",
