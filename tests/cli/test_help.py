@@ -20,3 +20,17 @@ def test_unknown_command_is_a_usage_error(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("HELM_PLUGINS", str(tmp_path))
     assert main(["frobnicate"]) == 1
     assert capsys.readouterr().err == 'Error: unknown command "frobnicate" for "pilot"\nRun \'pilot --help\' for usage.\n'
+
+
+def test_a_bug_is_reported_without_a_traceback(monkeypatch, capsys):
+    import pilothouse.cli.cmd_version as version
+
+    def broken(args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(version, "run", broken)
+    monkeypatch.delenv("HELM_DEBUG", raising=False)
+    assert main(["version"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("Error: internal error: ZeroDivisionError: division by zero\n")
+    assert "Traceback" not in err

@@ -159,6 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as err:  # a bug in Pilothouse, not a user mistake: say so, trace only on request
+        if "--debug" in argv or os.environ.get("HELM_DEBUG", "").lower() in ("1", "true"):
+            raise
+        print(f"Error: internal error: {type(err).__name__}: {err}\n"
+              "This is a bug in Pilothouse; run the command again with --debug to see where it happened.",
+              file=sys.stderr)
+        return 70
 
 
 def entry() -> None:

@@ -32,8 +32,9 @@ def find_getter(scheme: str, *, settings: object | None = None) -> Callable[...,
         if plugin.type == "getter/v1" and scheme in [p.lower() for p in getter.protocols(plugin)]:
             sett = settings_or_default(settings)
 
-            def fetch(url: str, _plugin: Any = plugin, _sett: Any = sett, **options: Any) -> bytes:
-                return getter.fetch(_plugin, url, getter.GetterOptions(**options), _sett)
+            # `href` is positional-only: Helm's getter options include a `url` (the repository's).
+            def fetch(href: str, /, *, _plugin: Any = plugin, _sett: Any = sett, **options: Any) -> bytes:
+                return getter.fetch(_plugin, href, getter.GetterOptions(**options), _sett)
 
             return fetch
     return None
