@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from pilothouse.chart.values import Values
@@ -270,42 +270,4 @@ def release_map(name: str, namespace: str, *, revision: int = 1, is_upgrade: boo
         "IsUpgrade": bool(is_upgrade),
         "IsInstall": (not is_upgrade) if is_install is None else bool(is_install),
         "Service": "Helm",
-    }
-
-
-def metadata_map(meta: Any, *, is_root: bool) -> dict:
-    """`.Chart`: Chart.yaml metadata as a map keyed by Go field names (Helm's structToMap)."""
-
-    def strs(v: Any) -> list:
-        return list(v) if v else []
-
-    deps = []
-    for d in getattr(meta, "dependencies", None) or []:
-        deps.append({
-            "Name": d.name or "", "Version": d.version or "", "Repository": d.repository or "",
-            "Condition": d.condition or "", "Tags": strs(d.tags), "Enabled": bool(d.enabled),
-            "ImportValues": strs(d.import_values), "Alias": d.alias or "",
-        })
-    maintainers = [{"Name": m.name or "", "Email": m.email or "", "URL": m.url or ""}
-                   for m in (getattr(meta, "maintainers", None) or [])]
-    annotations = getattr(meta, "annotations", None)
-    return {
-        "Name": meta.name or "",
-        "Home": meta.home or "",
-        "Sources": strs(meta.sources),
-        "Version": meta.version or "",
-        "Description": meta.description or "",
-        "Keywords": strs(meta.keywords),
-        "Maintainers": maintainers,
-        "Icon": meta.icon or "",
-        "APIVersion": meta.api_version or "",
-        "Condition": meta.condition or "",
-        "Tags": meta.tags or "",
-        "AppVersion": meta.app_version or "",
-        "Deprecated": bool(meta.deprecated),
-        "Annotations": StrMap(annotations) if isinstance(annotations, Mapping) else StrMap(),
-        "KubeVersion": meta.kube_version or "",
-        "Dependencies": deps,
-        "Type": meta.type or "",
-        "IsRoot": is_root,
     }

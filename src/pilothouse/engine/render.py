@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pilothouse.engine.context import Files, Values, metadata_map, table_at
+from pilothouse.engine.context import Files, Values, table_at
 from pilothouse.engine.errors import cleanup_parse_error, reformat_exec_error, warn_wrap
 from pilothouse.errors import TemplateError
 from pilothouse.gotemplate.gotypes import FuncError, gofunc
@@ -29,25 +29,12 @@ class _Renderable:
     base_path: str
 
 
-def chart_full_path(chart: Any) -> str:
-    """Helm's ChartFullPath: ``root`` or ``root/charts/sub/charts/subsub`` (alias names)."""
-    parent = getattr(chart, "parent", None)
-    name = chart.metadata.name
-    if parent is None:
-        return name
-    return f"{chart_full_path(parent)}/charts/{name}"
-
-
-def _is_library(chart: Any) -> bool:
-    return (chart.metadata.type or "").lower() == "library"
-
-
 def _collect(chart: Any, out: dict[str, _Renderable], top: Mapping[str, Any], parent_ctx: dict | None) -> dict:
     """Helm's recAllTpls: build each chart's context map and register its templates."""
     is_root = getattr(chart, "parent", None) is None
     subcharts: dict[str, Any] = {}
     ctx: dict[str, Any] = {
-        "Chart": metadata_map(chart.metadata, is_root=is_root),
+        "Chart": {**chart.metadata.as_go_map(), "IsRoot": is_root},
         "Files": Files({f.name: f.data for f in chart.files}),
         "Release": top.get("Release"),
         "Capabilities": top.get("Capabilities"),
@@ -64,8 +51,8 @@ def _collect(chart: Any, out: dict[str, _Renderable], top: Mapping[str, Any], pa
             ctx["Values"] = table
     for child in chart.dependencies():
         subcharts[child.metadata.name] = _collect(child, out, top, ctx)
-    full = chart_full_path(chart)
-    library = _is_library(chart)
+    full = chart.chart_full_path()
+    library = chart.is_library()
     for t in chart.templates:
         if library and not posixpath.basename(t.name).startswith("_"):
             continue
@@ -242,4 +229,4 @@ def render_values(values: Mapping[str, Any], *, release: Mapping[str, Any], capa
     return {"Values": vals, "Release": dict(release), "Capabilities": capabilities}
 
 
-__all__ = ["Engine", "render_values", "sort_templates", "chart_full_path", "TemplateError"]
+__all__ = ["Engine", "render_values", "sort_templates", "TemplateError"]
