@@ -149,20 +149,16 @@ class Files(dict):
         return StrList(text.split("\n"))
 
     def AsConfig(self) -> str:  # noqa: N802
+        from pilothouse.funcs.serialization import to_yaml  # Helm's files.go uses its toYAML
+
         m = StrMap({posixpath.basename(k): v.decode("utf-8", "replace") for k, v in self.items()})
-        return _helm_yaml(m)
+        return to_yaml(m)
 
     def AsSecrets(self) -> str:  # noqa: N802
+        from pilothouse.funcs.serialization import to_yaml
+
         m = StrMap({posixpath.basename(k): base64.b64encode(v).decode() for k, v in self.items()})
-        return _helm_yaml(m)
-
-
-def _helm_yaml(value: Any) -> str:
-    """Helm's toYAML: sigs.k8s.io/yaml output less one trailing newline."""
-    from pilothouse.goyaml import to_yaml
-
-    text = to_yaml(value)
-    return text[:-1] if text.endswith("\n") else text
+        return to_yaml(m)
 
 
 class VersionSet(StrList):
