@@ -144,29 +144,10 @@ class Template:
 
 
 def _go_path_match(pattern: str, name: str) -> bool:
-    """Go's filepath.Match: `*` and `?` do not cross `/`; `[...]` classes; `\\` escapes."""
-    rx: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "*":
-            rx.append("[^/]*")
-        elif c == "?":
-            rx.append("[^/]")
-        elif c == "[":
-            end = pattern.find("]", i + 2)
-            if end < 0:
-                return False
-            body = pattern[i + 1:end]
-            rx.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
-            i = end
-        elif c == "\\" and i + 1 < len(pattern):
-            i += 1
-            rx.append(re.escape(pattern[i]))
-        else:
-            rx.append(re.escape(c))
-        i += 1
+    """Go's filepath.Match as `helm template --show-only` calls it: a malformed pattern matches nothing."""
+    from pilothouse.chart.ignore import BadPattern, go_path_match
+
     try:
-        return re.fullmatch("".join(rx), name) is not None
-    except re.error:
+        return go_path_match(pattern, name)
+    except BadPattern:
         return False
