@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup system demo test lint bench clean
+.PHONY: setup system helm-cli demo test lint bench clean
 
 $(BIN)/pilot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,10 @@ demo: setup system
 system:
 	./scripts/setup-system.sh
 
-test: setup system
+helm-cli: setup
+	./scripts/setup-helm-cli.sh
+
+test: setup system helm-cli
 	./scripts/test.sh
 
 lint: setup
