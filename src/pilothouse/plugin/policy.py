@@ -315,6 +315,77 @@ def approval_state(name: str, req: Capabilities, user: dict[str, Any] | None = N
 
 # ---- questions the runtimes ask at call time -----------------------------------------------
 
+class HttpTarget:
+    """A URL a plugin may fetch, taken apart strictly (see `http_target`)."""
+
+    __slots__ = ("scheme", "host", "port", "target")
+
+    def __init__(self, scheme: str, host: str, port: int, target: str) -> None:
+        self.scheme, self.host, self.port, self.target = scheme, host, port, target
+
+
+_HOST_LABEL = __import__("re").compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_IPV4 = __import__("re").compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
+def http_target(caps: Capabilities, url: Any) -> HttpTarget:
+    """The URL a plugin asked for (every redirect hop too), if its grant allows it.
+
+    Refused before any I/O, with the reason: anything but http and https; anything a URL parser
+    could read two ways (backslashes, control characters, spaces, user info, percent-encoded or
+    non-ASCII host names, ports that are not plain numbers); hosts not in ``allowedHosts``.
+    """
+    if not isinstance(url, str) or not url:
+        raise PluginError("the request has no URL")
+    shown = url[:200].encode("unicode_escape").decode()
+    if len(url) > 8192:
+        raise PluginError(f"URL '{shown}...' is longer than 8192 characters")
+    if any(c <= " " or c in "\\\x7f" or not c.isascii() for c in url):
+        raise PluginError(f"URL '{shown}' contains a space, backslash, control or non-ASCII character")
+    scheme, sep, rest = url.partition("://")
+    scheme = scheme.lower()
+    if not sep or scheme not in ("http", "https"):
+        raise PluginError(f"URL '{shown}': only http and https URLs are allowed")
+    end = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0] or [len(rest)])
+    authority, target = rest[:end], rest[end:]
+    if "#" in target:
+        target = target[:target.index("#")]
+    if "@" in authority:
+        raise PluginError(f"URL '{shown}': user information in URLs is not allowed")
+    if "%" in authority:
+        raise PluginError(f"URL '{shown}': percent-encoded host names are not allowed")
+    host, port = authority, ""
+    if authority.startswith("["):
+        close = authority.find("]")
+        if close < 0:
+            raise PluginError(f"URL '{shown}': bad IPv6 address")
+        host, after = authority[1:close], authority[close + 1:]
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise PluginError(f"URL '{shown}': bad IPv6 address") from None
+        if after and not after.startswith(":"):
+            raise PluginError(f"URL '{shown}': bad host")
+        port = after[1:] if after else ""
+        colon = bool(after)
+    else:
+        host, colon_sep, port = authority.partition(":")
+        colon = bool(colon_sep)
+        labels = host.split(".")
+        if not host or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+            raise PluginError(f"URL '{shown}': bad host name")
+        if labels[-1].isdigit() and not (_IPV4.fullmatch(host) and all(str(int(x)) == x and int(x) < 256 for x in labels)):
+            raise PluginError(f"URL '{shown}': bad IPv4 address")
+    if colon and (not port.isdigit() or not port.isascii() or len(port) > 5 or not 0 < int(port) < 65536):
+        raise PluginError(f"URL '{shown}': the port must be a number from 1 to 65535")
+    host = host.lower()
+    if not host_allowed(caps, f"{scheme}://{host}/" if ":" not in host else f"{scheme}://[{host}]/"):
+        raise PluginError(f"HTTP request to '{shown}' is not allowed")
+    return HttpTarget(scheme, host, int(port) if port else (443 if scheme == "https" else 80), target or "/")
+
+
 def host_allowed(caps: Capabilities, url: str) -> bool:
     """May the plugin reach this URL? Exact host name or glob, as Extism matches ``allowed_hosts``."""
     from urllib.parse import urlsplit

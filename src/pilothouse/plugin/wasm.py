@@ -101,6 +101,9 @@ def decode_json(name: str, output: bytes) -> dict[str, Any]:
         decoded = json.loads(output.decode()) if output and not output.isspace() else None
     except ValueError as err:
         raise PluginError(f'plugin "{name}" returned output that is not JSON: {err}') from None
+    except RecursionError:
+        # the decoder's depth is bounded by the interpreter's recursion limit: past it, an error
+        raise PluginError(f'plugin "{name}" returned JSON nested too deeply') from None
     if decoded is None:
         raise PluginError(f'plugin "{name}" returned no output (expected a JSON object)')
     if not isinstance(decoded, dict):

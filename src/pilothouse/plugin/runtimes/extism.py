@@ -25,6 +25,7 @@ from typing import Any
 from pilothouse.errors import PluginError
 from pilothouse.plugin import cache, policy
 from pilothouse.plugin.policy import PAGE, Capabilities
+from pilothouse.plugin.runtimes import wasmcheck
 from pilothouse.plugin.runtimes import wasmtime_ffi as wt
 
 TICK_MS = 5
@@ -34,6 +35,12 @@ HOST_MODULE = "pilothouse:host/v1"
 WASI_MODULE = "wasi_snapshot_preview1"
 _LEVELS = {0: "TRACE", 1: "DEBUG", 2: "INFO", 3: "WARN", 4: "ERROR"}
 I32, I64 = wt.I32, wt.I64
+_HEAP_START = 80  # the kernel's first handle: its heap starts at 64, after a 16-byte header
+_SMALL_ARG = 64 << 10  # config keys, var keys, env names: more is an attack, not a key
+_MAX_ERROR = 64 << 10  # error_set text shown to the user
+_TABLE_ELEMENT_BYTES = 8  # what wasmtime keeps per table element (a pointer)
+# control characters a plugin's text may not send to the terminal (newline and tab may)
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
 
 
 class PluginExitError(PluginError):
@@ -48,11 +55,22 @@ class _Denied(PluginError):
     """Raised inside a host function: the call is stopped with this message."""
 
 
+class _Timeout(Exception):
+    """The call's deadline passed (raised at an epoch tick or in a host call that waits)."""
+
+
+def _printable(text: str) -> str:
+    """A plugin's text with its control characters escaped (it may not drive the terminal)."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
 _lock = threading.Lock()
 _engines: dict[tuple[bool, bool], wt.Engine] = {}
 _kernels: dict[tuple[bool, bool], wt.Module] = {}
 _lib_tag: str | None = None
-_ticking: set[tuple[bool, bool]] = set()
+_ticking = False
+_active = 0  # guest calls running now, in every thread
+_busy = threading.Event()
 _instances: dict[tuple[Any, ...], _Instance] = {}
 _modules: dict[tuple[Any, ...], wt.Module] = {}
 
@@ -60,10 +78,10 @@ _modules: dict[tuple[Any, ...], wt.Module] = {}
 def flavor(caps: Capabilities) -> tuple[bool, bool]:
     """(epoch, fuel): the instrumentation a plugin's grant needs.
 
-    Deadline checks and fuel counting are compiled into the code and cost up to a third of a
-    call's time, so a plugin gets them only when its grant has a timeout or a fuel limit.
+    Epoch checks are always compiled in: they are what lets a timeout, Ctrl-C or SIGTERM stop
+    guest code. Fuel counting costs more, so a plugin gets it only when its grant has a limit.
     """
-    return bool(caps.timeout_ms), bool(caps.fuel)
+    return True, bool(caps.fuel)
 
 
 def engine(flv: tuple[bool, bool] = (True, True)) -> wt.Engine:
@@ -105,20 +123,37 @@ def _kernel_module(flv: tuple[bool, bool] = (True, True)) -> wt.Module:
     return kernel
 
 
-def _start_ticker(flv: tuple[bool, bool]) -> None:
-    """Advance the engine's epoch every TICK_MS, so deadlines (timeouts) can fire."""
+def _enter() -> None:
+    """A guest call starts: make sure the epoch advances while it runs."""
+    global _active, _ticking
     with _lock:
-        if flv in _ticking:
+        _active += 1
+        _busy.set()
+        if _ticking:
             return
-        _ticking.add(flv)
-    eng = engine(flv)
+        _ticking = True
+    threading.Thread(target=_tick, name="pilothouse-wasm-epoch", daemon=True).start()
 
-    def tick() -> None:
-        while True:
-            time.sleep(TICK_MS / 1000)
+
+def _leave() -> None:
+    global _active
+    with _lock:
+        _active -= 1
+        if not _active:
+            _busy.clear()
+
+
+def _tick() -> None:
+    """Advance every engine's epoch every TICK_MS while guest code runs (idle otherwise).
+
+    At each tick a running call's store checks its deadline, and Python gets to run its
+    signal handlers, so a timeout, Ctrl-C or SIGTERM reaches guest code that never calls out.
+    """
+    while True:
+        _busy.wait()
+        time.sleep(TICK_MS / 1000)
+        for eng in list(_engines.values()):
             eng.increment_epoch()
-
-    threading.Thread(target=tick, name="pilothouse-wasm-epoch", daemon=True).start()
 
 
 def _read_file(path: str) -> Any:
@@ -134,29 +169,34 @@ def load_module(path: str, flv: tuple[bool, bool] = (True, True)) -> wt.Module:
     key = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino, flv)
     mod = _modules.get(key)
     if mod is None:
+        # vetted before wasmtime reflects on a signature (a v128 there aborts the process)
+        info = wasmcheck.inspect_file(path)
         sha = cache.file_sha256(path)
         try:
             mod = cache.load_or_compile(engine(flv), engine_tag(flv), sha, _read_file(path))
         except wt.WasmError as err:
             raise PluginError(f"invalid wasm module {path}: {_first_line(str(err))}") from None
+        mod.info = info
         _modules[key] = mod
     return mod
 
 
+def module_info(module: wt.Module) -> wasmcheck.ModuleInfo:
+    """What `wasmcheck` read from a plugin module's bytes when it was loaded."""
+    info = getattr(module, "info", None)
+    if info is None:
+        raise PluginError("internal: a plugin module was loaded without being vetted")
+    return info
+
+
 def module_imports(module: wt.Module) -> list[tuple[str, str, list[int], list[int]]]:
-    """(module, name, params, results) of the functions a compiled module imports (remembered)."""
-    imports = getattr(module, "imports", None)
-    if imports is None:
-        imports = module.imports = module.func_imports()
-    return imports
+    """(module, name, params, results) of the functions a plugin module imports."""
+    return module_info(module).imports
 
 
 def module_exports(module: wt.Module) -> dict[str, tuple[list[int], list[int]]]:
-    """name -> (params, results) of the functions a compiled module exports (remembered)."""
-    exports = module.exports
-    if exports is None:
-        exports = module.exports = module.func_exports()
-    return exports
+    """name -> (params, results) of the functions a plugin module exports."""
+    return module_info(module).exports
 
 
 def exported_func(wasm_path: str, caps: Capabilities, name: str) -> tuple[list[int], list[int]] | None:
@@ -167,6 +207,7 @@ def exported_func(wasm_path: str, caps: Capabilities, name: str) -> tuple[list[i
 def precompile(path: str, caps: Capabilities | None = None) -> str:
     """Compile a plugin.wasm into the cache for the flavour its grant needs (done at install)."""
     flv = flavor(caps) if caps is not None else (True, True)
+    wasmcheck.inspect_file(path)
     sha = cache.file_sha256(path)
     try:
         cache.load_or_compile(engine(flv), engine_tag(flv), sha, _read_file(path))
@@ -191,64 +232,115 @@ class CallResult:
 
 
 class _Capture:
-    """WASI stdout or stderr of one instance, captured in a file and read after every call.
-
-    A file rather than a callback: wasmtime's callback output can panic the process at exit
-    when the runtime's worker threads outlive the interpreter.
+    """WASI stdout or stderr of one instance under --debug: a pipe that a thread drains into a
+    buffer bounded by the output cap. What goes past the cap is counted and dropped, never
+    stored, in memory or on disk (a file would fill the disk before the cap is checked).
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, limit: int) -> None:
         self.path = path
-        self.pos = 0
+        self.limit = limit
+        self.buf = bytearray()
+        self.dropped = 0
+        self.lock = threading.Lock()
+        os.mkfifo(path, 0o600)
+        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        # a writer of our own, so the reader never sees end-of-file between the plugin's writes
+        self.keep = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        self.wake_r, self.wake_w = os.pipe()
+        self.thread = threading.Thread(target=self._drain, name="pilothouse-wasi-capture", daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        import select
+
+        while True:
+            try:
+                ready, _, _ = select.select([self.fd, self.wake_r], [], [])
+            except (OSError, ValueError):
+                return
+            if self.wake_r in ready:
+                return
+            self._pull()
+
+    def _pull(self) -> None:
+        with self.lock:
+            while True:
+                try:
+                    chunk = os.read(self.fd, 1 << 16)
+                except (BlockingIOError, OSError):
+                    return
+                if not chunk:
+                    return
+                room = self.limit - len(self.buf)
+                if len(chunk) > room:
+                    self.buf += chunk[:max(0, room)]
+                    self.dropped += len(chunk) - max(0, room)
+                else:
+                    self.buf += chunk
+
+    def over(self) -> bool:
+        """Did the plugin write more than the cap since the last take?"""
+        self._pull()
+        return self.dropped > 0
 
     def take(self) -> bytes:
-        try:
-            with open(self.path, "rb") as fh:
-                fh.seek(self.pos)
-                data = fh.read()
-        except OSError:
-            return b""
-        self.pos += len(data)
+        self._pull()
+        with self.lock:
+            data = bytes(self.buf)
+            self.buf.clear()
+            self.dropped = 0
         return data
 
-    def size(self) -> int:
-        try:
-            return os.path.getsize(self.path) - self.pos
-        except OSError:
-            return 0
-
     def skip(self) -> None:
-        self.pos += max(0, self.size())
+        self.take()
+
+    def close(self) -> None:
+        os.write(self.wake_w, b"x")
+        self.thread.join(5)
+        for fd in (self.fd, self.keep, self.wake_r, self.wake_w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 class _Instance:
     """One plugin instantiated in its own store, with its kernel, host functions and WASI setup."""
 
     def __init__(self, name: str, module: wt.Module, caps: Capabilities, ptype: str,
-                 env: dict[str, str], inherit_stdin: bool, debug: bool, passthrough: bool) -> None:
+                 env: dict[str, str], inherit_stdin: bool, debug: bool, passthrough: bool,
+                 deadline: float | None = None) -> None:
         self.name = name
         self.caps = caps
         self.ptype = ptype
         self.env = env
         self.debug = debug
+        self.info: wasmcheck.ModuleInfo = module_info(module)
         self.vars: dict[str, bytes] = {}
+        self.var_bytes = 0  # running total of len(key) + len(value) over self.vars
         self.http_status = 0
         self.http_headers: dict[str, str] = {}
         self.logs: list[tuple[str, str]] = []
+        self.log_level = policy.log_level(debug)
+        self.log_bytes = 0
+        self.out_limit = caps.max_output_bytes or policy.DEFAULT_MAX_OUTPUT
+        self.deadline = deadline
         self.tmpdir: str | None = None
+        self.gmem: wt.Memory | None = None
         # stdout/stderr: the terminal's (CLI plugins), captured (--debug shows them), or
         # discarded as Helm does; capture costs a directory and two files per instance
         self.iodir: str | None = None
         self.out = self.err = None
         # A module that imports no WASI function cannot see env, files or stdio: it gets none of
         # that set up, which is a third of the cost of a new instance.
-        self.wasi = any(m == WASI_MODULE for m, *_ in module_imports(module))
+        self.wasi = any(m == WASI_MODULE for m, *_ in self.info.imports)
         if debug and not passthrough and self.wasi:
             import tempfile
 
             self.iodir = tempfile.mkdtemp(prefix="pilot-wasi-io-")
-            self.out = _Capture(os.path.join(self.iodir, "stdout"))
-            self.err = _Capture(os.path.join(self.iodir, "stderr"))
+            self.out = _Capture(os.path.join(self.iodir, "stdout"), self.out_limit)
+            self.err = _Capture(os.path.join(self.iodir, "stderr"), self.out_limit)
         self.flavor = flavor(caps)
         self.store = wt.Store(engine(self.flavor))
         self.linker: wt.Linker | None = None
@@ -258,11 +350,47 @@ class _Instance:
             self.close()
             raise
 
+    # ---- the one memory budget ------------------------------------------------------------
+
+    def _plan_budget(self) -> None:
+        """Split the grant's memory between tables, the kernel's memory and the plugin's.
+
+        wasmtime limits each memory and each table on its own; one budget over all of them is
+        kept by giving tables a fixed part, and by moving the line between the two memories
+        only between calls: the kernel's share is enforced by the kernel itself, the plugin's
+        by the store's per-memory limit, and the two never add up to more than the budget.
+        """
+        total = self.caps.max_pages * PAGE
+        tables = self.info.tables
+        self.table_elements = max(1024, total // (64 * tables)) if tables else 0
+        self.mem_budget = max(0, total - tables * self.table_elements * _TABLE_ELEMENT_BYTES)
+        self.plugin_limit = -1
+
+    def _shares(self, ctx: Any, input_len: int) -> int:
+        """Set the plugin memory's limit for the next call; the kernel memory's share, in bytes."""
+        budget = self.mem_budget
+        kernel = self.kmem.size(ctx)
+        plugin = self.gmem.size(ctx) if self.gmem is not None else 0
+        want = max(budget // 4, 2 * input_len + 4 * PAGE)
+        share = max(kernel, min(budget // 2, budget - plugin, want))
+        share -= share % PAGE
+        share = max(share, kernel)
+        limit = max(0, budget - share)
+        if limit != self.plugin_limit:
+            self.store.set_limits(limit, self.table_elements or 0, 2, self.info.tables, 2)
+            self.plugin_limit = limit
+        return share
+
     def _setup(self, module: wt.Module, inherit_stdin: bool, passthrough: bool) -> None:
-        caps, store, name = self.caps, self.store, self.name
-        store.set_memory_limit(caps.max_pages * PAGE)
-        if self.flavor[0]:
-            store.set_epoch_deadline(_NO_DEADLINE)
+        caps, store, name, info = self.caps, self.store, self.name, self.info
+        self._plan_budget()
+        if info.tables and info.table_min_elements > self.table_elements:
+            raise PluginError(f'plugin "{name}": cannot instantiate: its table needs {info.table_min_elements} '
+                              f"elements, more than the memory limit of {caps.max_pages} pages allows "
+                              f"({self.table_elements})")
+        store.set_limits(self.mem_budget, self.table_elements, 2, info.tables, 2)
+        store.on_epoch_deadline(self._on_tick)
+        store.set_epoch_deadline(_NO_DEADLINE)
         if self.flavor[1]:
             store.set_fuel(_UNLIMITED_FUEL)
         preopens = []
@@ -289,36 +417,53 @@ class _Instance:
         self.kernel = linker.instantiate(store, _kernel_module(self.flavor))
         ctx = store.ctx
         self.kmem = self.kernel.memory(ctx)
-        k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "reset", "input_set", "output_offset",
-                                                    "output_length", "error_get", "pilothouse_begin")}
-        self.k_alloc, self.k_length, self.k_free, self.k_reset = k["alloc"], k["length"], k["free"], k["reset"]
-        self.k_input_set, self.k_error_get = k["input_set"], k["error_get"]
+        k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "output_offset", "output_length",
+                                                    "error_get", "pilothouse_begin", "pilothouse_limit")}
+        self.k_alloc, self.k_length, self.k_free = k["alloc"], k["length"], k["free"]
+        self.k_error_get = k["error_get"]
         # reset + alloc + input_set in one crossing into wasm (each costs about 2 us)
         self.k_begin = k["pilothouse_begin"]
         self.k_output_offset, self.k_output_length = k["output_offset"], k["output_length"]
+        share = self._shares(ctx, 0)
+        if info.memories and info.memory_min_pages * PAGE > self.plugin_limit:
+            raise PluginError(f'plugin "{name}": cannot instantiate: its memory starts at {info.memory_min_pages} '
+                              f"pages, more than its share of the memory limit of {caps.max_pages} pages "
+                              f"({self.plugin_limit // PAGE} pages)")
+        k["pilothouse_limit"].call(ctx, share)
         linker.define_instance(store, "extism:host/env", self.kernel)
-        self._define_host(linker, module)
-        try:
-            self.instance = linker.instantiate(store, module)
-        except wt.WasmError as err:
-            msg = _first_line(str(err))
-            if "memory" in msg.lower():
-                msg += f" (memory limit: {caps.max_pages} pages)"
-            raise PluginError(f'plugin "{name}": cannot instantiate: {msg}') from None
+        self._define_host(linker)
+        # the start function runs here: under the same fuel, deadline and signals as a call
+        self.instance = self._guarded(lambda: linker.instantiate(store, module), instantiating=True)
         self.gmem = self.instance.memory(ctx)
         self.funcs: dict[str, wt.Func | None] = {}
         for init in ("_initialize", "__wasm_call_ctors"):
-            fn = self.instance.func(ctx, init)
-            if fn is not None:
-                self._guarded(lambda f=fn: f.call(ctx))
+            if info.exports.get(init) is not None:
+                if info.exports[init] != ([], []):
+                    raise PluginError(f'plugin "{name}": exported function "{init}" must take and return nothing')
+                fn = self.instance.func(ctx, init)
+                if fn is not None:
+                    self._guarded(lambda f=fn: f.call(ctx))
                 break
 
     # ---- kernel memory ------------------------------------------------------------------
 
-    def _read(self, ctx: Any, handle: int) -> bytes:
+    def _refuse(self, what: str) -> _Denied:
+        return _Denied(f'plugin "{self.name}": {what}')
+
+    def _read(self, ctx: Any, handle: int, what: str = "a host call", limit: int = -1) -> bytes:
+        """The block at ``handle`` in the kernel's memory, every number checked before use."""
         if not handle:
             return b""
+        size = self.kmem.size(ctx)
+        if handle < _HEAP_START or handle >= size:
+            raise self._refuse(f"{what} was given an invalid handle {handle:#x}")
         n = self.k_length.call(ctx, handle)
+        if n <= 0:
+            raise self._refuse(f"{what} was given an invalid handle {handle:#x}")
+        if n > size - handle:
+            raise self._refuse(f"{what}: the block at {handle:#x} claims {n} bytes, past the end of memory")
+        if 0 <= limit < n:
+            raise self._refuse(f"{what}: {n} bytes, more than the limit of {limit}")
         return self.kmem.read(ctx, handle, handle + n)
 
     def _write(self, ctx: Any, data: bytes) -> int:
@@ -333,39 +478,63 @@ class _Instance:
 
     # ---- host functions -----------------------------------------------------------------
 
-    def _define_host(self, linker: wt.Linker, module: wt.Module) -> None:
+    def _host(self, fname: str, fn: Any) -> Any:
+        """``fn`` as a host function: whatever goes wrong in it is the plugin's error, named."""
+        name = self.name
+
+        def host_function(ctx: Any, *args: int) -> Any:
+            try:
+                return fn(ctx, *args)
+            except PluginError:
+                raise
+            except (wt.WasmError, ValueError, TypeError, KeyError, OverflowError, RecursionError,
+                    UnicodeError, MemoryError, OSError) as err:
+                raise _Denied(f'plugin "{name}": {fname} refused: {_first_line(str(err)) or type(err).__name__}') \
+                    from None
+        return host_function
+
+    def _define_host(self, linker: wt.Linker) -> None:
+        imported = {(m, n) for m, n, *_ in self.info.imports}
+        small = _SMALL_ARG
+
         def config_get(ctx: Any, key_h: int) -> int:
-            key = self._read(ctx, key_h).decode("utf-8", "replace")
+            key = self._read(ctx, key_h, "config_get", small).decode("utf-8", "replace")
             self.k_free.call(ctx, key_h)
             val = self.caps.config.get(key)
             return 0 if val is None else self._write(ctx, val.encode())
 
         def var_get(ctx: Any, key_h: int) -> int:
-            key = self._read(ctx, key_h).decode("utf-8", "replace")
+            key = self._read(ctx, key_h, "var_get", small).decode("utf-8", "replace")
             self.k_free.call(ctx, key_h)
             val = self.vars.get(key)
             return 0 if val is None else self._write(ctx, val)
 
         def var_set(ctx: Any, key_h: int, val_h: int) -> None:
-            if not self.caps.max_var_bytes:
+            cap = self.caps.max_var_bytes
+            if not cap:
                 raise _Denied(f'plugin "{self.name}": vars are disabled by this host (request memory.maxVarBytes)')
-            key = self._read(ctx, key_h).decode("utf-8", "replace")
+            key = self._read(ctx, key_h, "var_set", cap).decode("utf-8", "replace")
+            old = self.vars.get(key)
+            base = self.var_bytes - (len(key) + len(old) if old is not None else 0)
             if not val_h:
-                self.vars.pop(key, None)
+                if old is not None:
+                    del self.vars[key]
+                    self.var_bytes = base
                 return
-            val = self._read(ctx, val_h)
-            size = sum(len(k) + len(v) for k, v in self.vars.items() if k != key) + len(key) + len(val)
-            if size > self.caps.max_var_bytes:
-                raise _Denied(f'plugin "{self.name}": vars exceed the limit of {self.caps.max_var_bytes} bytes')
+            val = self._read(ctx, val_h, "var_set", cap)
+            if base + len(key) + len(val) > cap:
+                raise _Denied(f'plugin "{self.name}": vars exceed the limit of {cap} bytes')
             self.vars[key] = val
+            self.var_bytes = base + len(key) + len(val)
 
         def http_request(ctx: Any, req_h: int, body_h: int) -> int:
-            try:
-                req = json.loads(self._read(ctx, req_h) or b"{}")
-            except ValueError:
-                raise _Denied(f'plugin "{self.name}": http_request needs a JSON request') from None
-            body = self._read(ctx, body_h) if body_h else None
-            return self._write(ctx, self._http(req, body))
+            from pilothouse.plugin.runtimes import httpcall
+
+            raw = self._read(ctx, req_h, "http_request", httpcall.MAX_REQUEST_BYTES)
+            body = self._read(ctx, body_h, "http_request body") if body_h else None
+            resp = httpcall.request(self.name, self.caps, raw, body, self.deadline)
+            self.http_status, self.http_headers = resp.status, resp.headers
+            return self._write(ctx, resp.body)
 
         def http_status_code(ctx: Any) -> int:
             return self.http_status
@@ -374,11 +543,13 @@ class _Instance:
             return self._write(ctx, json.dumps(self.http_headers).encode()) if self.http_headers else 0
 
         def get_log_level(ctx: Any) -> int:
-            return policy.log_level(self.debug)
+            return self.log_level
 
         def make_log(level: int) -> Any:
             def log(ctx: Any, msg_h: int) -> None:
-                msg = self._read(ctx, msg_h).decode("utf-8", "replace")
+                if level < self.log_level:
+                    return  # below the level: not even read
+                msg = self._read(ctx, msg_h, "log", self._log_room()).decode("utf-8", "replace")
                 self.k_free.call(ctx, msg_h)
                 self._log(level, msg)
             return log
@@ -395,23 +566,24 @@ class _Instance:
         for i, lvl in enumerate(("trace", "debug", "info", "warn", "error")):
             env_funcs.append((f"log_{lvl}", [I64], [], make_log(i)))
         # only what the module imports: each definition costs a C callback and a type
-        imported = {(m, n) for m, n, *_ in module_imports(module)}
         for fname, params, results, fn in env_funcs:
             if ("extism:host/env", fname) in imported:
-                linker.define_func("extism:host/env", fname, params, results, fn)
+                linker.define_func("extism:host/env", fname, params, results, self._host(fname, fn))
 
         # Pilothouse's own host functions, each behind a capability
         def host_log(ctx: Any, msg_h: int) -> None:
             self._need("log")
-            raw = self._read(ctx, msg_h)
+            raw = self._read(ctx, msg_h, "log", self._log_room())
             try:
                 rec = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 rec = {"msg": raw.decode("utf-8", "replace")}
             if not isinstance(rec, dict):
                 rec = {"msg": str(rec)}
             level = {"trace": 0, "debug": 1, "info": 2, "warn": 3, "warning": 3, "error": 4}.get(
                 str(rec.pop("level", "info")).lower(), 2)
+            if level < self.log_level:
+                return
             msg = json.dumps(str(rec.pop("msg", "")))
             attrs = " ".join(f"{k}={v if isinstance(v, str) and v and ' ' not in v else json.dumps(v)}"
                              for k, v in sorted(rec.items()))
@@ -419,22 +591,31 @@ class _Instance:
 
         def host_getenv(ctx: Any, name_h: int) -> int:
             self._need("getenv")
-            name = self._read(ctx, name_h).decode("utf-8", "replace")
+            name = self._read(ctx, name_h, "getenv", small).decode("utf-8", "replace")
             val = policy.env_granted(self.caps, self.ptype, name, self.env)
             if val is None:
                 raise _Denied(f'plugin "{self.name}" may not read environment variable "{name}" (not granted)')
             return self._write(ctx, val.encode())
 
         if (HOST_MODULE, "log") in imported:
-            linker.define_func(HOST_MODULE, "log", [I64], [], host_log)
+            linker.define_func(HOST_MODULE, "log", [I64], [], self._host("log", host_log))
         if (HOST_MODULE, "getenv") in imported:
-            linker.define_func(HOST_MODULE, "getenv", [I64], [I64], host_getenv)
+            linker.define_func(HOST_MODULE, "getenv", [I64], [I64], self._host("getenv", host_getenv))
+
+        # WASI's sleep blocks the thread where no deadline can reach it: ours keeps to the deadline
+        if (WASI_MODULE, "poll_oneoff") in imported:
+            from pilothouse.plugin.runtimes import wasipoll
+
+            linker.allow_shadowing(True)
+            linker.define_func(WASI_MODULE, "poll_oneoff", [I32, I32, I32, I32], [I32],
+                               self._host("poll_oneoff", lambda ctx, *a: wasipoll.poll_oneoff(self, ctx, *a)))
+            linker.allow_shadowing(False)
 
         # Helm links no host functions of its own; a plugin asking for unknown ones cannot run
         for hf in self.caps.host_functions:
             if hf not in policy.HOST_FUNCTIONS:
                 raise PluginError(f'plugin requested host function "{hf}" not found')
-        for mod_name, name, params, results in module_imports(module):
+        for mod_name, name, params, results in self.info.imports:
             if mod_name == "extism:host/user":
                 def missing(ctx: Any, *_args: int, _n: str = name) -> None:
                     raise _Denied(f'plugin requested host function "{_n}" not found')
@@ -445,64 +626,69 @@ class _Instance:
             raise _Denied(f'plugin "{self.name}" may not call host function "{fn}" '
                           f"(add it to runtimeConfig.hostFunctions)")
 
+    def _log_room(self) -> int:
+        return max(0, self.out_limit - self.log_bytes)
+
     def _log(self, level: int, msg: str, structured: bool = False) -> None:
+        """Keep and show one record at or above the level; all of a call's logs share the output cap."""
+        if level < self.log_level:
+            return
+        self.log_bytes += len(msg) + 32
+        if self.log_bytes > self.out_limit:
+            raise _Denied(f'plugin "{self.name}" logged more than the limit of {self.out_limit} bytes '
+                          "(maxOutputBytes)")
         self.logs.append((_LEVELS.get(level, "INFO"), msg))
-        if level >= policy.log_level(self.debug):
-            text = msg if structured else json.dumps(msg)
-            print(f"level={_LEVELS.get(level, 'INFO')} plugin={self.name} msg={text}", file=sys.stderr)
-
-    def _http(self, req: dict[str, Any], body: bytes | None) -> bytes:
-        import urllib.error
-        import urllib.request
-
-        url = str(req.get("url") or "")
-        if not policy.host_allowed(self.caps, url):
-            raise _Denied(f"HTTP request to '{url}' is not allowed")
-        method = str(req.get("method") or "GET").upper()
-        headers = {str(k): str(v) for k, v in (req.get("headers") or {}).items()}
-        r = urllib.request.Request(url, data=body, method=method, headers=headers)
-        limit = self.caps.max_http_response_bytes
-        try:
-            resp = urllib.request.urlopen(r, timeout=30)  # noqa: S310 - the URL was checked against the grant
-        except urllib.error.HTTPError as err:
-            resp = err
-        except (urllib.error.URLError, OSError) as err:
-            raise _Denied(f"HTTP request to '{url}' failed: {getattr(err, 'reason', err)}") from None
-        with resp:
-            self.http_status = int(getattr(resp, "status", None) or resp.code)
-            hdrs: dict[str, str] = {}
-            for k, v in resp.headers.items():
-                k = k.lower()
-                hdrs[k] = f"{hdrs[k]}, {v}" if k in hdrs else v
-            self.http_headers = hdrs
-            data = resp.read(limit + 1)
-        if len(data) > limit:
-            raise _Denied(f"HTTP response from '{url}' exceeds the limit of {limit} bytes "
-                          f"(memory.maxHttpResponseBytes)")
-        return data
+        text = msg if structured else json.dumps(msg)
+        print(f"level={_LEVELS.get(level, 'INFO')} plugin={self.name} msg={_printable(text)}", file=sys.stderr)
 
     # ---- calling --------------------------------------------------------------------------
 
-    def _guarded(self, fn: Any) -> Any:
+    def _on_tick(self) -> None:
+        """At every epoch tick while guest code runs: the deadline, and Python's signal handlers
+        (Ctrl-C raises KeyboardInterrupt here, which stops the guest)."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise _Timeout()
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (None: no deadline); raises when none are left."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _Timeout()
+        return left
+
+    def _guarded(self, fn: Any, instantiating: bool = False) -> Any:
         """Run guest code under the grant's fuel and deadline; map traps to clear errors."""
         store = self.store
         if self.flavor[1]:
             store.set_fuel(self.caps.fuel)
-        if self.flavor[0]:
-            _start_ticker(self.flavor)
-            store.set_epoch_deadline(max(1, -(-self.caps.timeout_ms // TICK_MS)) + 1)
+        store.set_epoch_deadline(1)
+        _enter()
         try:
             return fn()
         except wt.Exit as ex:
             if ex.code != 0:
                 raise PluginExitError(f'plugin "{self.name}" exited with error (exit code {ex.code})', ex.code) from None
             return 0
+        except _Timeout:
+            raise PluginError(f'plugin "{self.name}" timed out after {self.caps.timeout_ms} ms') from None
         except wt.Trap as trap:
-            raise PluginError(self._explain(trap)) from None
+            raise PluginError(self._explain(trap, instantiating)) from None
         except wt.WasmError as err:
-            raise PluginError(f'plugin "{self.name}" failed: {_first_line(str(err))}') from None
+            msg = _first_line(str(err))
+            if instantiating:
+                if "memory" in msg.lower() or "table" in msg.lower():
+                    msg += f" (memory limit: {self.caps.max_pages} pages)"
+                raise PluginError(f'plugin "{self.name}": cannot instantiate: {msg}') from None
+            raise PluginError(f'plugin "{self.name}" failed: {msg}') from None
+        finally:
+            _leave()
+            store.set_epoch_deadline(_NO_DEADLINE)
+            if self.flavor[1]:
+                store.set_fuel(_UNLIMITED_FUEL)  # the host's own kernel calls after the guest's
 
-    def _explain(self, trap: wt.Trap) -> str:
+    def _explain(self, trap: wt.Trap, instantiating: bool = False) -> str:
         name = self.name
         if trap.code == wt.TRAP_INTERRUPT:
             return f'plugin "{name}" timed out after {self.caps.timeout_ms} ms'
@@ -515,47 +701,60 @@ class _Instance:
         else:
             lines = [ln.strip() for ln in str(trap).splitlines() if ln.strip()]
             msg = lines[0] if lines else "unknown trap"
-        if self.gmem is not None:
-            used = self.gmem.pages(self.store.ctx)
+        if self.gmem is not None and self.plugin_limit > 0:
+            used = self.gmem.size(self.store.ctx)
             # a module that cannot grow any more usually traps soon after; say why
-            if used * 4 >= self.caps.max_pages * 3:
-                msg += f" (memory limit of {self.caps.max_pages} pages reached: {used} pages in use)"
+            if used * 2 >= self.plugin_limit:
+                msg += (f" (memory limit of {self.caps.max_pages} pages reached: {used // PAGE} pages in use, "
+                        f"{self.plugin_limit // PAGE} pages for the plugin's memory)")
+        if instantiating:
+            return f'plugin "{name}" crashed in its start function: {msg}'
         return f'plugin "{name}" crashed: {msg}'
 
-    def call(self, entry: str, data: bytes) -> CallResult:
+    def call(self, entry: str, data: bytes, deadline: float | None = None) -> CallResult:
         """Call ``entry`` with ``data`` as input; the output, or a PluginError."""
         ctx = self.store.ctx
+        self.deadline = deadline
         fn = self.funcs.get(entry)
         if fn is None:
+            sig = self.info.exports.get(entry)
+            if sig is None:
+                raise PluginError(f"plugin error: unknown function: {entry}")
+            if sig[0] or sig[1] not in ([], [I32]):
+                raise PluginError(f'plugin "{self.name}": exported function "{entry}" must take no parameters '
+                                  "and return an i32 status")
             fn = self.funcs[entry] = self.instance.func(ctx, entry)
         if fn is None:
             raise PluginError(f"plugin error: unknown function: {entry}")
         self.logs = []
+        self.log_bytes = 0
+        share = self._shares(ctx, len(data))
+        h = self.k_begin.call(ctx, len(data), share)
         if data:
-            h = self.k_begin.call(ctx, len(data))
             if not h:
                 raise PluginError(f'plugin "{self.name}": input of {len(data)} bytes does not fit in its memory '
                                   f"limit of {self.caps.max_pages} pages")
             self.kmem.write(ctx, data, h)
-        else:
-            self.k_reset.call(ctx)
         try:
             rc = self._guarded(lambda: fn.call(ctx))
         finally:
             if self.tmpdir:
                 _empty_dir(self.tmpdir)
-        limit = self.caps.max_output_bytes or policy.DEFAULT_MAX_OUTPUT
+        limit = self.out_limit
         stdout = stderr = b""
         if self.out is not None and self.err is not None:
-            if self.out.size() > limit or self.err.size() > limit:
+            if self.out.over() or self.err.over():
                 self.out.skip()
                 self.err.skip()
                 raise PluginError(f'plugin "{self.name}" wrote more than the limit of {limit} bytes to stdout/stderr')
             stdout, stderr = self.out.take(), self.err.take()
-        err_h = self.k_error_get.call(ctx)
-        if err_h:
-            msg = self._read(ctx, err_h).decode("utf-8", "replace")
-            raise PluginExitError(f"plugin error: {msg}", int(rc or 1))
+        try:
+            err_h = self.k_error_get.call(ctx)
+            if err_h:
+                msg = self._read(ctx, err_h, "error_set", _MAX_ERROR).decode("utf-8", "replace")
+                raise PluginExitError(f"plugin error: {_printable(msg)}", int(rc or 1))
+        except _Denied as err:
+            raise PluginError(str(err)) from None
         rc = int(rc or 0) & 0xFFFFFFFF
         if rc:
             rc = rc - (1 << 32) if rc >= 1 << 31 else rc
@@ -563,11 +762,22 @@ class _Instance:
         n = self.k_output_length.call(ctx)
         if n > limit:
             raise PluginError(f'plugin "{self.name}" produced {n} bytes of output, more than the limit of {limit}')
+        if n < 0:
+            raise PluginError(f'plugin "{self.name}": output_set refused: negative length {n}')
+        if not n:
+            return CallResult(b"", stdout, stderr, list(self.logs))
         off = self.k_output_offset.call(ctx)
-        output = self.kmem.read(ctx, off, off + n) if n else b""
-        return CallResult(output, stdout, stderr, list(self.logs))
+        size = self.kmem.size(ctx)
+        if off < _HEAP_START or off > size or n > size - off:
+            raise PluginError(f'plugin "{self.name}": output_set refused: {n} bytes at {off:#x} are outside '
+                              f"the kernel's memory ({size} bytes)")
+        return CallResult(self.kmem.read(ctx, off, off + n), stdout, stderr, list(self.logs))
 
     def close(self) -> None:
+        for cap in (self.out, self.err):
+            if cap is not None:
+                cap.close()
+        self.out = self.err = None
         if self.iodir:
             shutil.rmtree(self.iodir, ignore_errors=True)
             self.iodir = None
@@ -615,15 +825,17 @@ class Bound:
     def __call__(self, message: bytes, *, reuse: bool = True) -> CallResult:
         """Run one call; the instance is kept for this thread's next call unless it trapped."""
         key = (threading.get_ident(), self.key)
+        # one deadline for everything this call makes the plugin do, instantiation included
+        deadline = time.monotonic() + self.caps.timeout_ms / 1000 if self.caps.timeout_ms else None
         inst = _instances.pop(key, None) if reuse else None
         if inst is None:
             inst = _Instance(self.name, self.module, self.caps, self.ptype, self.env, self.inherit_stdin, self.debug,
-                             self.passthrough)
+                             self.passthrough, deadline)
         if self.passthrough:
             sys.stdout.flush()
             sys.stderr.flush()
         try:
-            result = inst.call(self.entry, message)
+            result = inst.call(self.entry, message, deadline)
         except PluginError as err:
             # a guest that set an error and returned cleanly may be reused; one that trapped may not
             if isinstance(err, PluginExitError) and reuse and "plugin error:" in str(err):

@@ -9,6 +9,10 @@
 ;; handed out by a bump allocator; freeing the newest block gives its space back, and `reset`
 ;; (done by the host before every call) empties the whole heap. Calls are short-lived, so a
 ;; general free list would cost more than it saves.
+;;
+;; The memory never grows past $limit bytes: the host sets it before every call (and before the
+;; plugin is instantiated) to this memory's share of the instance's one memory budget. The
+;; `pilothouse_*` functions are the host's; a plugin cannot import them.
 (module
   (memory (export "memory") 1)
 
@@ -19,12 +23,14 @@
   (global $output_off (mut i64) (i64.const 0))
   (global $output_len (mut i64) (i64.const 0))
   (global $error (mut i64) (i64.const 0))
+  (global $limit (mut i64) (i64.const 65536))
 
   ;; Make sure the memory reaches `end` (exclusive); 0 when it cannot grow that far.
   (func $ensure (param $end i64) (result i32)
     (local $have i64)
     (local.set $have (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16)))
     (if (i64.le_u (local.get $end) (local.get $have)) (then (return (i32.const 1))))
+    (if (i64.gt_u (local.get $end) (global.get $limit)) (then (return (i32.const 0))))
     (if (i64.gt_u (local.get $end) (i64.const 0xFFFFFFFF)) (then (return (i32.const 0))))
     (i32.ne
       (memory.grow
@@ -38,6 +44,8 @@
     (local $block i64)
     (local $cap i64)
     (if (i64.eqz (local.get $n)) (then (return (i64.const 0))))
+    ;; a length that would wrap the arithmetic below is more than any memory holds
+    (if (i64.gt_u (local.get $n) (i64.const 0xFFFFFFFF)) (then (return (i64.const 0))))
     (local.set $cap (i64.and (i64.add (local.get $n) (i64.const 7)) (i64.const -8)))
     (local.set $block (global.get $top))
     (if (i32.eqz (call $ensure (i64.add (i64.add (local.get $block) (i64.const 16)) (local.get $cap))))
@@ -106,10 +114,15 @@
     (global.set $output_len (i64.const 0))
     (global.set $error (i64.const 0)))
 
-  ;; The host's start of a call in one crossing: reset, then a block of $n bytes that is the
-  ;; input; its handle, or 0 when the memory cannot hold it.
-  (func (export "pilothouse_begin") (param $n i64) (result i64)
+;; The host's: this memory's share of the budget, in bytes.
+  (func (export "pilothouse_limit") (param $limit i64)
+    (global.set $limit (local.get $limit)))
+
+  ;; The host's start of a call in one crossing: the memory's share, reset, then a block of $n
+  ;; bytes that is the input; its handle, or 0 when the memory cannot hold it (or $n is 0).
+  (func (export "pilothouse_begin") (param $n i64) (param $limit i64) (result i64)
     (local $h i64)
+    (global.set $limit (local.get $limit))
     (call $reset)
     (local.set $h (call $alloc (local.get $n)))
     (if (i64.ne (local.get $h) (i64.const 0))

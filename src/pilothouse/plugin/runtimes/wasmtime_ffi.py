@@ -120,6 +120,8 @@ class _Val(Structure):
 
 
 _CALLBACK = CFUNCTYPE(c_size_t, c_void_p, c_void_p, POINTER(_Val), c_size_t, POINTER(_Val), c_size_t)
+# (context, env, out: next deadline delta, out: continue/yield) -> wasmtime_error_t* (NULL: go on)
+_EPOCH_CALLBACK = CFUNCTYPE(c_size_t, c_void_p, c_void_p, POINTER(c_uint64), POINTER(c_uint8))
 _FINALIZER = CFUNCTYPE(None, c_void_p)
 
 _lib: Any = None
@@ -187,6 +189,9 @@ def _signatures() -> dict[str, tuple[Any, list[Any]]]:
         "wasi_config_set_stdout_file": (c_bool, [p, c_char_p]),
         "wasi_config_set_stderr_file": (c_bool, [p, c_char_p]),
         "wasi_config_preopen_dir": (c_bool, [p, c_char_p, c_char_p, c_bool]),
+        "wasmtime_store_epoch_deadline_callback": (None, [p, _EPOCH_CALLBACK, p, _FINALIZER]),
+        "wasmtime_error_new": (p, [c_char_p]),
+        "wasmtime_linker_allow_shadowing": (None, [p, c_bool]),
         "wasmtime_linker_new": (p, [p]),
         "wasmtime_linker_delete": (None, [p]),
         "wasmtime_linker_define_wasi": (p, [p]),
@@ -419,6 +424,29 @@ def _finalize(env: int) -> None:
     _host_funcs.pop(env or 0, None)
 
 
+# Epoch deadline callbacks: one trampoline, dispatching on the env pointer as host functions do.
+_epoch_funcs: dict[int, Callable[[], None]] = {}
+
+
+@_EPOCH_CALLBACK
+def _epoch_trampoline(ctx: int, env: int, delta: Any, kind: Any) -> int:
+    fn = _epoch_funcs.get(env or 0)
+    try:
+        if fn is not None:
+            fn()
+        delta[0] = 1
+        kind[0] = 0  # continue
+        return 0
+    except BaseException as exc:  # noqa: BLE001 - carried across the guest and raised again by `call`
+        _pending.exc = exc
+        return int(lib().wasmtime_error_new(b"interrupted by the host") or 0)
+
+
+@_FINALIZER
+def _epoch_finalize(env: int) -> None:
+    _epoch_funcs.pop(env or 0, None)
+
+
 class Store:
     """A store: where instances live, with their limits, fuel, deadline and WASI context."""
 
@@ -428,6 +456,20 @@ class Store:
 
     def set_memory_limit(self, nbytes: int) -> None:
         lib().wasmtime_store_limiter(self.ptr, nbytes, -1, -1, -1, -1)
+
+    def set_limits(self, memory_size: int, table_elements: int, instances: int, tables: int, memories: int) -> None:
+        """Every limit of the store: bytes per memory, elements per table, and how many of each."""
+        lib().wasmtime_store_limiter(self.ptr, memory_size, table_elements, instances, tables, memories)
+
+    def on_epoch_deadline(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` at every epoch deadline (then the deadline is one tick further); an
+        exception it raises stops the guest and is raised again from the call."""
+        global _host_next
+        with _lib_lock:
+            env = _host_next
+            _host_next += 1
+        _epoch_funcs[env] = fn
+        lib().wasmtime_store_epoch_deadline_callback(self.ptr, _epoch_trampoline, env, _epoch_finalize)
 
     def set_fuel(self, fuel: int) -> None:
         _check(lib().wasmtime_context_set_fuel(self.ctx, fuel))
@@ -535,6 +577,10 @@ class Memory:
     def pages(self, ctx: Any) -> int:
         return int(lib().wasmtime_memory_size(ctx, byref(self.raw)))
 
+    def size(self, ctx: Any) -> int:
+        """The memory's size in bytes."""
+        return int(lib().wasmtime_memory_data_size(ctx, byref(self.raw)))
+
 
 class Instance:
     """An instance; ``func``/``memory`` look exports up by name."""
@@ -580,6 +626,10 @@ class Linker:
 
     def define_wasi(self) -> None:
         _check(lib().wasmtime_linker_define_wasi(self.ptr))
+
+    def allow_shadowing(self, allow: bool = True) -> None:
+        """Let a later definition replace an earlier one of the same name (a WASI function)."""
+        lib().wasmtime_linker_allow_shadowing(self.ptr, allow)
 
     def define_instance(self, store: Store, name: str, inst: Instance) -> None:
         b = name.encode()
