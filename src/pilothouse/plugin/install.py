@@ -305,25 +305,39 @@ def _finish(target: str, opts: InstallOptions, out: Out) -> Plugin:
 
 
 def _approve(plugin: Plugin, opts: InstallOptions, out: Out) -> None:
-    """Show what a Wasm plugin asks for; ask the user when it asks for anything that matters."""
+    """Show what a Wasm plugin asks for and what it would really be given; ask the user when that
+    goes beyond what any plugin gets.
+
+    Without a terminal and without ``--yes`` nothing beyond the defaults is ever granted: the
+    installation is refused with a message saying to review and pass ``--yes``.
+    """
     from pilothouse.plugin import policy
+    from pilothouse.plugin.safetext import escape
 
     req = policy.requested(plugin.metadata.runtime_config, os.path.join(plugin.dir, "plugin.yaml"), plugin.dir)
-    out(f'Plugin "{plugin.name}" runs in the Wasm sandbox and requests:')
+    name = escape(plugin.name)
+    out(f'Plugin "{name}" runs in the Wasm sandbox and requests:')
     for line in req.describe():
         out(f"  {line}")
-    sensitive = req.allowed_hosts or req.mounts or req.env or req.host_functions or req.create_temp_dir
-    if sensitive and not opts.yes:
+    sensitive = (req.allowed_hosts or req.mounts or req.env or req.host_functions or req.create_temp_dir
+                 or req.needs_approval())
+    if not sensitive:
+        policy.approve(plugin.name, req)
+        return
+    out("If approved, it will be granted (after your narrowing in the plugin policy):")
+    for line in policy.would_grant(plugin.name, req).describe():
+        out(f"  {line}")
+    if not opts.yes:
         ask = opts.ask or _ask_tty
-        if not ask(f'Grant these capabilities to "{plugin.name}"? [y/N] '):
+        if not ask(f'Grant these capabilities to "{name}"? [y/N] '):
             raise PluginError("installation cancelled: capabilities not granted (use --yes to accept them)")
     policy.approve(plugin.name, req)
 
 
 def _ask_tty(prompt: str) -> bool:
     if not sys.stdin or not sys.stdin.isatty():
-        raise PluginError("the plugin requests capabilities and there is no terminal to ask; "
-                          "review them and pass --yes to accept")
+        raise PluginError("the plugin requests capabilities beyond the defaults and there is no terminal to ask; "
+                          "nothing was installed: review them and pass --yes to accept")
     return input(prompt).strip().lower() in ("y", "yes")
 
 

@@ -126,7 +126,10 @@ def load_dir(plugin_dir: str) -> Plugin:
 
 
 def _warn(path: str, err: Exception) -> None:
-    print(f'level=WARN msg="failed to load plugin (ignoring)" plugin_yaml={path} error="{err}"', file=sys.stderr)
+    from pilothouse.plugin.safetext import escape
+
+    print(f'level=WARN msg="failed to load plugin (ignoring)" plugin_yaml={escape(path)} error="{escape(err)}"',
+          file=sys.stderr)
 
 
 def load_all(directory: str, *, warn: bool = True) -> list[Plugin]:
@@ -167,7 +170,9 @@ def find_plugins(dirs: list[str] | None = None, *, warn: bool = True) -> list[Pl
             out.extend(load_all(d, warn=warn))
         except PluginError as err:
             if warn:
-                print(f"Error: {err}", file=sys.stderr)
+                from pilothouse.plugin.safetext import escape
+
+                print(f"Error: {escape(err)}", file=sys.stderr)
     return out
 
 

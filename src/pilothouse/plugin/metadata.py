@@ -127,7 +127,7 @@ def check_version(version: str, source: str, *, required: bool) -> None:
         if required:
             raise PluginError(f"{source}: plugin `version` is required")
         return
-    if not re.match(_SEMVER, version):
+    if not re.fullmatch(_SEMVER, version):  # `$` alone would let a trailing newline through
         raise PluginError(f"{source}: invalid plugin version {version!r}: must be valid semver")
 
 
@@ -135,7 +135,7 @@ def check_name(name: str, source: str) -> None:
     """Plugin names are ``^[A-Za-z0-9_-]+$`` (they become directory and command names)."""
     if not name:
         raise PluginError(f"{source}: plugin `name` is required")
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise PluginError(f"{source}: invalid plugin name {name!r}: must match {NAME_RE.pattern}")
 
 
