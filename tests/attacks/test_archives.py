@@ -298,3 +298,58 @@ def test_installing_the_same_archive_twice_says_it_exists(helm_home, pilot, tmp_
     res = pilot("plugin", "install", "--verify=false", str(path))
     assert res.returncode == 1 and "plugin already exists" in res.stderr
     assert "same" in pilot("plugin", "list").stdout
+
+
+# ---- the temp dir grant's quota (disk a plugin can fill) -------------------------------------
+
+def test_the_temp_dir_quota_counts_bytes_and_files(tmp_path):
+    from pilothouse.plugin.quota import TempQuota, TempQuotaExceeded
+
+    q = TempQuota(max_bytes=64 << 10, max_files=20)
+    q.check(str(tmp_path), "p")  # empty: fine
+    (tmp_path / "big").write_bytes(os.urandom(128 << 10))
+    with pytest.raises(TempQuotaExceeded, match=r'plugin "p": its temp dir holds \d+ bytes, more than its quota'):
+        q.check(str(tmp_path), "p")
+    (tmp_path / "big").unlink()
+    deep = tmp_path
+    for i in range(30):
+        deep = deep / f"d{i}"
+    deep.mkdir(parents=True)
+    with pytest.raises(TempQuotaExceeded, match="more than 20 files"):
+        q.check(str(tmp_path), "p")
+
+
+def test_the_quota_walk_stops_at_the_limit_and_follows_no_links(tmp_path):
+    from pilothouse.plugin.quota import TempQuota
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "huge").write_bytes(os.urandom(256 << 10))
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    (tmp / "link").symlink_to(outside)
+    used, entries = TempQuota(max_bytes=1 << 20, max_files=5).usage(str(tmp))
+    assert entries == 1 and used < (256 << 10)
+    for i in range(100):
+        (tmp / f"f{i}").touch()
+    assert TempQuota(max_bytes=1 << 20, max_files=5).usage(str(tmp))[1] == 6
+
+
+def test_a_sparse_file_is_charged_for_its_blocks_not_hidden(tmp_path):
+    from pilothouse.plugin.quota import TempQuota
+
+    with open(tmp_path / "sparse", "wb") as fh:
+        fh.seek(1 << 30)
+        fh.write(os.urandom(100 << 10))
+    used, _ = TempQuota().usage(str(tmp_path))
+    assert (100 << 10) <= used < (1 << 30)
+
+
+def test_the_user_narrows_the_temp_dir_quota():
+    from pilothouse.plugin import policy
+    from pilothouse.plugin.quota import DEFAULT_TEMP_DIR_MAX_BYTES
+
+    assert policy.temp_dir_quota({}).max_bytes == DEFAULT_TEMP_DIR_MAX_BYTES
+    user = {"defaults": {"tempDirMaxBytes": 1 << 20}, "plugins": {"p": {"narrow": {"tempDirMaxFiles": 3}}}}
+    q = policy.temp_dir_quota(user, "p")
+    assert (q.max_bytes, q.max_files) == (1 << 20, 3)

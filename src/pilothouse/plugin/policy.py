@@ -376,6 +376,19 @@ def would_grant(name: str, req: Capabilities, user: dict[str, Any] | None = None
     return grant(name, req, user)
 
 
+def temp_dir_quota(user: dict[str, Any] | None = None, name: str = "") -> Any:
+    """The quota of a temp dir grant: the defaults, or the user's ``defaults``/``narrow``
+    ``tempDirMaxBytes`` and ``tempDirMaxFiles`` (the smaller wins). Returns a `quota.TempQuota`."""
+    from pilothouse.plugin.quota import DEFAULT_TEMP_DIR_MAX_BYTES, DEFAULT_TEMP_DIR_MAX_FILES, TempQuota
+
+    user = load_user_config() if user is None else user
+    defaults = user.get("defaults") or {}
+    narrow = (((user.get("plugins") or {}).get(name) or {}).get("narrow") or {}) if name else {}
+    max_bytes = _narrow_num(_cap(defaults, "tempDirMaxBytes", DEFAULT_TEMP_DIR_MAX_BYTES), narrow.get("tempDirMaxBytes"))
+    max_files = _narrow_num(_cap(defaults, "tempDirMaxFiles", DEFAULT_TEMP_DIR_MAX_FILES), narrow.get("tempDirMaxFiles"))
+    return TempQuota(max_bytes, max_files)
+
+
 def approval_state(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> str:
     """``approved``, ``not approved`` or ``changed since approval`` (extensions only)."""
     user = load_user_config() if user is None else user
