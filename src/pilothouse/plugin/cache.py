@@ -16,6 +16,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+MAX_YAML_BYTES = 4 << 20  # the user's plugin policy file
+
 
 def cache_dir() -> str:
     """Where compiled modules live (override with PILOTHOUSE_WASM_CACHE)."""
@@ -78,8 +80,17 @@ def parsed_yaml(path: str, st: os.stat_result) -> Any:
         pass
     import yaml
 
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    from pilothouse.plugin.yamlguard import YAMLBombError, check
+
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_YAML_BYTES + 1)
+    if len(raw) > MAX_YAML_BYTES:
+        raise ValueError(f"the file is larger than {MAX_YAML_BYTES} bytes")
+    try:
+        check(raw)
+    except YAMLBombError as err:
+        raise ValueError(f"yaml: {err}") from None
+    data = yaml.safe_load(raw)
     _atomic_write(index, json.dumps({"stat": _stat_key(st), "data": data}).encode())
     return data
 

@@ -162,11 +162,17 @@ class Capabilities:
         return lines
 
 
-def _int(val: Any, what: str, source: str) -> int:
+_U32, _I64, _U64 = (1 << 32) - 1, (1 << 63) - 1, (1 << 64) - 1
+
+
+def _int(val: Any, what: str, source: str, maximum: int = _I64) -> int:
     if val is None:
         return 0
     if isinstance(val, bool) or not isinstance(val, int) or val < 0:
         raise PluginError(f"{source}: runtimeConfig {what} must be a non-negative integer")
+    if val > maximum:
+        # the Go types of Helm's fields (uint32 pages, int64 bytes, uint64 ms) cannot hold it either
+        raise PluginError(f"{source}: runtimeConfig {what} is out of range (at most {maximum})")
     return val
 
 
@@ -201,10 +207,10 @@ def requested(rc: dict[str, Any], source: str = "plugin.yaml", plugin_dir: str =
         host = os.path.realpath(host)
         mounts.append(Mount(host=host, guest=str(m["guest"]), writable=mode == "rw"))
     return Capabilities(
-        max_pages=_int(mem.get("maxPages"), "memory.maxPages", source),
+        max_pages=_int(mem.get("maxPages"), "memory.maxPages", source, _U32),
         max_http_response_bytes=_int(mem.get("maxHttpResponseBytes"), "memory.maxHttpResponseBytes", source),
         max_var_bytes=_int(mem.get("maxVarBytes"), "memory.maxVarBytes", source),
-        timeout_ms=_int(rc.get("timeout"), "timeout", source),
+        timeout_ms=_int(rc.get("timeout"), "timeout", source, _U64),
         fuel=_int(rc.get("fuel"), "fuel", source),
         max_output_bytes=_int(rc.get("maxOutputBytes"), "maxOutputBytes", source),
         allowed_hosts=_strlist(rc.get("allowedHosts"), "allowedHosts", source),
