@@ -71,7 +71,7 @@ def _load_index() -> dict[str, Any]:
                 _index = json.load(fh)
             if not isinstance(_index, dict) or _index.get("version") != _INDEX_VERSION:
                 _index = {"version": _INDEX_VERSION}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             _index = {"version": _INDEX_VERSION}
     return _index
 
@@ -110,7 +110,8 @@ def read_metadata(path: str) -> Metadata:
     if hit is None or hit[0] != key:
         index = _load_index()
         entry = index.get(path)
-        if isinstance(entry, dict) and entry.get("key") == key:
+        if (isinstance(entry, dict) and entry.get("key") == key and isinstance(entry.get("md"), (dict, str))
+                and (isinstance(entry["md"], str) or set(entry["md"]) == set(Metadata.FIELDS))):
             hit = (key, entry["md"])
         else:
             try:
