@@ -166,12 +166,11 @@ def _crd_objects(chart: Any) -> list[tuple[str, str]]:
 
 
 def write_output_file(out_dir: str, name: str, content: str, written: set[str]) -> None:
-    """Append (or, the first time, write) a document to ``out_dir/name`` as Helm's --output-dir does."""
-    path = os.path.join(out_dir, *name.split("/"))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    mode = "a" if name in written else "w"
-    with open(path, mode, encoding="utf-8", newline="") as fh:
-        fh.write(f"---\n# Source: {name}\n{content}\n")
+    """Append (or, the first time, write) a document to ``out_dir/name`` as Helm's --output-dir does;
+    a name that would leave ``out_dir`` is refused (see `pilothouse.action.outputdir`)."""
+    from pilothouse.action.outputdir import write_file
+
+    path = write_file(out_dir, name, f"---\n# Source: {name}\n{content}\n", append=name in written)
     written.add(name)
     print(f"wrote {path}")
 

@@ -101,14 +101,15 @@ def _install(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from pilothouse.plugin.install import provenance_status
     from pilothouse.plugin.loader import find_plugins
+    from pilothouse.plugin.safetext import escape
 
     rows = [["NAME", "VERSION", "TYPE", "APIVERSION", "PROVENANCE", "SOURCE"]]
     for p in find_plugins():
         if args.type and p.type != args.type:
             continue
         md = p.metadata
-        rows.append([md.name, md.version, md.type, md.api_version, provenance_status(p),
-                     md.source_url or "unknown"])
+        rows.append([escape(c) for c in (md.name, md.version, md.type, md.api_version, provenance_status(p),
+                                         md.source_url or "unknown")])
     print(format_table(rows))
     return 0
 
@@ -180,16 +181,17 @@ def _find(name: str):  # noqa: ANN202 - returns a Plugin
 
 def _inspect(args: argparse.Namespace) -> int:
     from pilothouse.plugin import policy
+    from pilothouse.plugin.safetext import escape as e
 
     p = _find(args.name)
     md = p.metadata
-    print(f"Name:        {md.name}")
-    print(f"Version:     {md.version}")
-    print(f"Type:        {md.type}")
-    print(f"Runtime:     {md.runtime}")
-    print(f"APIVersion:  {md.api_version}")
-    print(f"Directory:   {p.dir}")
-    print(f"Source:      {md.source_url or 'unknown'}")
+    print(f"Name:        {e(md.name)}")
+    print(f"Version:     {e(md.version)}")
+    print(f"Type:        {e(md.type)}")
+    print(f"Runtime:     {e(md.runtime)}")
+    print(f"APIVersion:  {e(md.api_version)}")
+    print(f"Directory:   {e(p.dir)}")
+    print(f"Source:      {e(md.source_url or 'unknown')}")
     if md.runtime != "extism/v1":
         print("Sandbox:     none (a subprocess plugin runs with the user's full rights)")
         return 0
@@ -214,4 +216,6 @@ def _approve(args: argparse.Namespace) -> int:
     req = policy.requested(p.metadata.runtime_config, os.path.join(p.dir, "plugin.yaml"), p.dir)
     policy.approve(p.name, req)
     print(f'Approved the requested capabilities of plugin "{p.name}"')
+    for line in policy.grant(p.name, req).describe():
+        print(f"  {line}")
     return 0

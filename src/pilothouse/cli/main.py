@@ -152,8 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         return int(args.func(args) or 0)
     except PilothouseError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        from pilothouse.plugin.safetext import escape_message
+
+        # messages quote hostile input (plugin names, file names, values): never let it drive the terminal
+        print(f"Error: {escape_message(str(err))}", file=sys.stderr)
         return err.exit_code
+    except RecursionError:
+        # a safety net: every reader bounds its nesting, but no input may turn into an internal error
+        print("Error: the input is nested too deeply to process", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130

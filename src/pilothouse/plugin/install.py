@@ -63,33 +63,11 @@ def stripped_name(filename: str) -> str:
 
 
 def extract(data: bytes, dest: str) -> None:
-    """Unpack a plugin archive with Helm's rules: regular files and directories only, no
-    absolute names, no ``..``, no ``:``."""
-    if not data.startswith(b"\x1f\x8b"):
-        raise PluginError("plugin archive is not a gzip file")
-    try:
-        tf = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
-    except (tarfile.TarError, OSError) as err:
-        raise PluginError(f"cannot read plugin archive: {err}") from None
-    with tf:
-        for member in tf:
-            name = member.name.replace("\\", "/")
-            if member.type in (tarfile.XHDTYPE, tarfile.XGLTYPE):
-                continue
-            if name.startswith("/") or ":" in name or ".." in name.split("/"):
-                raise PluginError(f"illegal file path in plugin archive: {member.name}")
-            target = os.path.join(dest, *[p for p in name.split("/") if p not in ("", ".")])
-            if member.isdir():
-                os.makedirs(target, exist_ok=True)
-            elif member.isfile():
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                src = tf.extractfile(member)
-                assert src is not None
-                with open(target, "wb") as fh:
-                    shutil.copyfileobj(src, fh)
-                os.chmod(target, member.mode & 0o777)
-            else:
-                raise PluginError(f"unknown type {member.type!r} in plugin archive for {member.name}")
+    """Unpack a plugin archive with Helm's rules (regular files and directories only, no
+    absolute names, no ``..``, no ``:``) and bounded sizes; see `pilothouse.plugin.archive`."""
+    from pilothouse.plugin.archive import extract_stream
+
+    extract_stream(io.BytesIO(data), dest)
 
 
 def _plugin_root(tmp: str) -> str:
@@ -102,13 +80,33 @@ def _plugin_root(tmp: str) -> str:
     raise PluginError("plugin.yaml not found in the archive (at its root or in one sub-directory)")
 
 
+def _check_name_free(src: str, target: str) -> None:
+    """Refuse a plugin whose plugin.yaml claims the name of another installed plugin.
+
+    Two plugins with one name make Helm (and us) ignore their whole plugins directory, so
+    installing one would silently disable every other plugin there.
+    """
+    from pilothouse.plugin.safetext import escape
+
+    plugin = load_dir(src)
+    other = _find_installed(plugin.name)
+    if other is not None and os.path.abspath(other.dir) != os.path.abspath(target):
+        raise PluginError(f'plugin "{escape(plugin.name)}" is already installed at {escape(other.dir)}; '
+                          "uninstall it first (an archive may not install over another plugin)")
+
+
 def _http_get(url: str) -> bytes | None:
     import urllib.error
     import urllib.request
 
+    from pilothouse.plugin.archive import MAX_ARCHIVE_BYTES
+
     try:
         with urllib.request.urlopen(url, timeout=60) as resp:  # noqa: S310 - user-given plugin URL
-            return resp.read()
+            data = resp.read(MAX_ARCHIVE_BYTES + 1)
+            if len(data) > MAX_ARCHIVE_BYTES:
+                raise PluginError(f"failed to download {url}: larger than {MAX_ARCHIVE_BYTES} bytes")
+            return data
     except urllib.error.HTTPError as err:
         if err.code == 404:
             return None
@@ -190,7 +188,7 @@ def install(source: str, opts: InstallOptions | None = None, out: Out = print) -
         target = os.path.join(dest_root, os.path.basename(src))
         if os.path.lexists(target):
             raise PluginError("plugin already exists")
-        load_dir(src)  # refuse a broken plugin before linking it
+        _check_name_free(src, target)  # refuses a broken plugin before linking it
         os.symlink(src, target)
         return _finish(target, opts, out)
 
@@ -224,12 +222,13 @@ def install(source: str, opts: InstallOptions | None = None, out: Out = print) -
             raise PluginError("plugin already exists")
         if opts.verify:
             _verify_archive(archive, prov, opts.keyring, out)
-        with open(archive, "rb") as fh:
-            data = fh.read()
         unpack = os.path.join(tmp, "unpacked")
         os.makedirs(unpack)
-        extract(data, unpack)
+        from pilothouse.plugin.archive import extract_file
+
+        extract_file(archive, unpack)
         root = _plugin_root(unpack)
+        _check_name_free(root, target)
         shutil.move(root, target)
         plugin = _finish(target, opts, out)
         # keep the archive (and its signature) beside the plugin, for `plugin list` PROVENANCE
@@ -278,6 +277,7 @@ def _install_vcs(url: str, dest_root: str, opts: InstallOptions, out: Out) -> Pl
     target = os.path.join(dest_root, os.path.basename(url.rstrip("/")).removesuffix(".git"))
     if os.path.lexists(target):
         raise PluginError("plugin already exists")
+    _check_name_free(cache, target)
     shutil.copytree(cache, target, symlinks=True)
     return _finish(target, opts, out)
 
@@ -305,25 +305,39 @@ def _finish(target: str, opts: InstallOptions, out: Out) -> Plugin:
 
 
 def _approve(plugin: Plugin, opts: InstallOptions, out: Out) -> None:
-    """Show what a Wasm plugin asks for; ask the user when it asks for anything that matters."""
+    """Show what a Wasm plugin asks for and what it would really be given; ask the user when that
+    goes beyond what any plugin gets.
+
+    Without a terminal and without ``--yes`` nothing beyond the defaults is ever granted: the
+    installation is refused with a message saying to review and pass ``--yes``.
+    """
     from pilothouse.plugin import policy
+    from pilothouse.plugin.safetext import escape
 
     req = policy.requested(plugin.metadata.runtime_config, os.path.join(plugin.dir, "plugin.yaml"), plugin.dir)
-    out(f'Plugin "{plugin.name}" runs in the Wasm sandbox and requests:')
+    name = escape(plugin.name)
+    out(f'Plugin "{name}" runs in the Wasm sandbox and requests:')
     for line in req.describe():
         out(f"  {line}")
-    sensitive = req.allowed_hosts or req.mounts or req.env or req.host_functions or req.create_temp_dir
-    if sensitive and not opts.yes:
+    sensitive = (req.allowed_hosts or req.mounts or req.env or req.host_functions or req.create_temp_dir
+                 or req.needs_approval())
+    if not sensitive:
+        policy.approve(plugin.name, req)
+        return
+    out("If approved, it will be granted (after your narrowing in the plugin policy):")
+    for line in policy.would_grant(plugin.name, req).describe():
+        out(f"  {line}")
+    if not opts.yes:
         ask = opts.ask or _ask_tty
-        if not ask(f'Grant these capabilities to "{plugin.name}"? [y/N] '):
+        if not ask(f'Grant these capabilities to "{name}"? [y/N] '):
             raise PluginError("installation cancelled: capabilities not granted (use --yes to accept them)")
     policy.approve(plugin.name, req)
 
 
 def _ask_tty(prompt: str) -> bool:
     if not sys.stdin or not sys.stdin.isatty():
-        raise PluginError("the plugin requests capabilities and there is no terminal to ask; "
-                          "review them and pass --yes to accept")
+        raise PluginError("the plugin requests capabilities beyond the defaults and there is no terminal to ask; "
+                          "nothing was installed: review them and pass --yes to accept")
     return input(prompt).strip().lower() in ("y", "yes")
 
 

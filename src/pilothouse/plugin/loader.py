@@ -15,7 +15,11 @@ from typing import Any
 from pilothouse.errors import PluginError
 from pilothouse.plugin.metadata import Metadata, parse
 
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2  # 2: entries keyed by ctime too (a rewrite that keeps size, mtime and inode)
+# bounds of the on-disk index: entries (most recent kept) and the size of one (a larger plugin.yaml
+# is simply parsed again each time, at its own cost)
+_INDEX_MAX_ENTRIES = 256
+_INDEX_MAX_ENTRY_BYTES = 64 << 10
 
 
 class Plugin:
@@ -67,7 +71,7 @@ def _load_index() -> dict[str, Any]:
                 _index = json.load(fh)
             if not isinstance(_index, dict) or _index.get("version") != _INDEX_VERSION:
                 _index = {"version": _INDEX_VERSION}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             _index = {"version": _INDEX_VERSION}
     return _index
 
@@ -84,30 +88,47 @@ def _save_index(index: dict[str, Any]) -> None:
         pass  # only a cache
 
 
+def _prune(index: dict[str, Any]) -> None:
+    """Keep the index bounded: entries of files that are gone are dropped, then the oldest."""
+    paths = [k for k in index if k != "version"]
+    for p in paths:
+        if not os.path.exists(p):
+            del index[p]
+    paths = [k for k in index if k != "version"]
+    for p in paths[: max(0, len(paths) - _INDEX_MAX_ENTRIES)]:
+        del index[p]
+
+
 def read_metadata(path: str) -> Metadata:
     """The metadata in a plugin.yaml, parsed once per version of the file."""
     try:
         st = os.stat(path)
     except OSError as err:
         raise PluginError(f"failed to read plugin metadata {path}: {err.strerror}") from None
-    key = [st.st_size, st.st_mtime_ns, st.st_ino]
+    key = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     hit = _memo.get(path)
     if hit is None or hit[0] != key:
         index = _load_index()
         entry = index.get(path)
-        if isinstance(entry, dict) and entry.get("key") == key:
+        if (isinstance(entry, dict) and entry.get("key") == key and isinstance(entry.get("md"), (dict, str))
+                and (isinstance(entry["md"], str) or set(entry["md"]) == set(Metadata.FIELDS))):
             hit = (key, entry["md"])
         else:
             try:
+                from pilothouse.plugin.metadata import MAX_METADATA_BYTES
+
                 with open(path, "rb") as fh:
-                    data = fh.read()
+                    data = fh.read(MAX_METADATA_BYTES + 1)  # parse() refuses it when it is longer
                 result: dict[str, Any] | str = parse(data, path).record()
             except PluginError as err:
                 result = str(err)
             except OSError as err:
                 raise PluginError(f"failed to read plugin metadata {path}: {err.strerror}") from None
             hit = (key, result)
-            index[path] = {"key": key, "md": result}
+            index.pop(path, None)  # re-inserted last: the index keeps the most recent entries
+            if len(json.dumps(result)) <= _INDEX_MAX_ENTRY_BYTES:
+                index[path] = {"key": key, "md": result}
+            _prune(index)
             _save_index(index)
         _memo[path] = hit
     if isinstance(hit[1], str):
@@ -126,7 +147,10 @@ def load_dir(plugin_dir: str) -> Plugin:
 
 
 def _warn(path: str, err: Exception) -> None:
-    print(f'level=WARN msg="failed to load plugin (ignoring)" plugin_yaml={path} error="{err}"', file=sys.stderr)
+    from pilothouse.plugin.safetext import escape
+
+    print(f'level=WARN msg="failed to load plugin (ignoring)" plugin_yaml={escape(path)} error="{escape(err)}"',
+          file=sys.stderr)
 
 
 def load_all(directory: str, *, warn: bool = True) -> list[Plugin]:
@@ -167,7 +191,9 @@ def find_plugins(dirs: list[str] | None = None, *, warn: bool = True) -> list[Pl
             out.extend(load_all(d, warn=warn))
         except PluginError as err:
             if warn:
-                print(f"Error: {err}", file=sys.stderr)
+                from pilothouse.plugin.safetext import escape
+
+                print(f"Error: {escape(err)}", file=sys.stderr)
     return out
 
 

@@ -14,6 +14,9 @@ from typing import Any
 from pilothouse.errors import PluginError
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+# a plugin.yaml is a few hundred bytes; anything near this is an attack on every command that
+# looks plugins up
+MAX_METADATA_BYTES = 1 << 20
 # compiled on first use: a one-shot `pilot` reads cached metadata and never needs it
 _SEMVER = (r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
            r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
@@ -97,11 +100,21 @@ def parse_yaml(data: bytes | str, source: str = "plugin.yaml") -> dict[str, Any]
     """Read the first YAML document of a plugin.yaml; errors name the file."""
     import yaml
 
+    from pilothouse.plugin.yamlguard import YAMLBombError, check
+
+    if len(data) > MAX_METADATA_BYTES:
+        raise PluginError(f"failed to parse {source}: the file is {len(data)} bytes; plugin metadata may be "
+                          f"at most {MAX_METADATA_BYTES}")
     try:
+        check(data)  # aliasing bombs are refused before anything is expanded
         docs = yaml.load_all(data, Loader=_loader())  # noqa: S506 - the loader is a SafeLoader
         doc = next(iter(docs), None)
+    except YAMLBombError as err:
+        raise PluginError(f"failed to parse {source}: yaml: {err}") from None
     except yaml.YAMLError as err:
         raise PluginError(f"failed to parse {source}: {err}") from None
+    except RecursionError:
+        raise PluginError(f"failed to parse {source}: yaml: the document is nested too deeply") from None
     if doc is None:
         return {}
     if not isinstance(doc, dict):
@@ -127,7 +140,7 @@ def check_version(version: str, source: str, *, required: bool) -> None:
         if required:
             raise PluginError(f"{source}: plugin `version` is required")
         return
-    if not re.match(_SEMVER, version):
+    if not re.fullmatch(_SEMVER, version):  # `$` alone would let a trailing newline through
         raise PluginError(f"{source}: invalid plugin version {version!r}: must be valid semver")
 
 
@@ -135,7 +148,7 @@ def check_name(name: str, source: str) -> None:
     """Plugin names are ``^[A-Za-z0-9_-]+$`` (they become directory and command names)."""
     if not name:
         raise PluginError(f"{source}: plugin `name` is required")
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise PluginError(f"{source}: invalid plugin name {name!r}: must match {NAME_RE.pattern}")
 
 

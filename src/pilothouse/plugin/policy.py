@@ -20,7 +20,12 @@ the plugin's ``runtimeConfig`` and left in place by the user's configuration:
           narrow: {allowedHosts: [...], timeout: 500, maxPages: 64, env: [...],
                    mounts: {/guest: ro}, hostFunctions: [...], maxHttpResponseBytes: 1024}
 
-A default memory cap applies when a plugin requests none.
+A default memory cap applies when a plugin requests none. A plugin that was not approved (for
+example one copied into ``HELM_PLUGINS`` by hand) runs with the safe defaults for every limit:
+memory, output, HTTP response and var sizes are capped at the defaults whatever it requests, and
+none of the Pilothouse extensions are granted. Mount host paths are resolved (symbolic links
+followed) when they are requested, so approval is bound to the real directory: if the path later
+resolves elsewhere, the mount is refused until approved again.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ PAGE = 65536
 DEFAULT_MAX_PAGES = 4096  # 256 MiB: enough for a Go plugin, small enough to stop a memory bomb
 DEFAULT_MAX_OUTPUT = 64 << 20
 DEFAULT_MAX_VAR_BYTES = 0  # as in Helm: vars are off unless requested
+# what a plugin gets at most without the user's approval (user `defaults:` may change them)
+DEFAULT_MAX_HTTP_RESPONSE = 64 << 20
+DEFAULT_VAR_CAP = 16 << 20
 # host functions Pilothouse offers under the module "pilothouse:host/v1"
 HOST_FUNCTIONS = ("log", "getenv")
 # Helm's settings a plugin of each type receives through WASI env (credentials excluded)
@@ -103,9 +111,25 @@ class Capabilities:
         return "Capabilities(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self.FIELDS) + ")"
 
     def extensions(self) -> dict[str, Any]:
-        """The Pilothouse-only requests, which need the user's approval."""
-        return {"fuel": self.fuel, "maxOutputBytes": self.max_output_bytes,
-                "mounts": [m.as_dict() for m in self.mounts], "env": sorted(self.env)}
+        """The requests which need the user's approval: Pilothouse's own keys, and any limit above
+        what an unapproved plugin gets (keys present only then, so older approvals stay valid)."""
+        ext: dict[str, Any] = {"fuel": self.fuel, "maxOutputBytes": self.max_output_bytes,
+                               "mounts": [m.as_dict() for m in self.mounts], "env": sorted(self.env)}
+        above = {key: val for key, val, cap in self._limits() if val > cap}
+        if above:
+            ext["limitsAboveDefaults"] = above
+        return ext
+
+    def _limits(self) -> list[tuple[str, int, int]]:
+        return [("maxPages", self.max_pages, DEFAULT_MAX_PAGES),
+                ("maxHttpResponseBytes", self.max_http_response_bytes, DEFAULT_MAX_HTTP_RESPONSE),
+                ("maxVarBytes", self.max_var_bytes, DEFAULT_VAR_CAP)]
+
+    def needs_approval(self) -> bool:
+        """Does anything requested go beyond what an unapproved plugin gets?"""
+        ext = self.extensions()
+        return bool(ext["mounts"] or ext["env"] or ext["fuel"] or ext["maxOutputBytes"]
+                    or ext.get("limitsAboveDefaults"))
 
     def digest(self) -> str:
         """A stable digest of the requests that need approval."""
@@ -113,32 +137,42 @@ class Capabilities:
         return "sha256:" + hashlib.sha256(blob).hexdigest()
 
     def describe(self) -> list[str]:
-        """One human line per capability, for install prompts and `plugin inspect`."""
+        """One human line per capability, for install prompts and `plugin inspect`.
+
+        Plugin-supplied strings are escaped (see `pilothouse.plugin.safetext`)."""
+        from pilothouse.plugin.safetext import escape as e
+
         lines = [f"memory: {self.max_pages} pages ({self.max_pages * PAGE // 1024} KiB)"
                  if self.max_pages else f"memory: default cap ({DEFAULT_MAX_PAGES} pages)"]
         lines.append(f"timeout: {self.timeout_ms} ms" if self.timeout_ms else "timeout: none")
         if self.fuel:
             lines.append(f"fuel: {self.fuel} instructions per call")
         lines.append(f"output: up to {self.max_output_bytes or DEFAULT_MAX_OUTPUT} bytes")
-        lines.append("http: " + (", ".join(self.allowed_hosts) if self.allowed_hosts else "none")
+        lines.append("http: " + (", ".join(e(h) for h in self.allowed_hosts) if self.allowed_hosts else "none")
                      + (f" (responses up to {self.max_http_response_bytes} bytes)" if self.allowed_hosts else ""))
         if self.max_var_bytes:
             lines.append(f"vars: up to {self.max_var_bytes} bytes")
         lines.append("temp dir: /tmp (read-write, per call)" if self.create_temp_dir else "temp dir: none")
         for m in self.mounts:
-            lines.append(f"file: {m.host} -> {m.guest} ({'read-write' if m.writable else 'read-only'})")
+            lines.append(f"file: {e(m.host)} -> {e(m.guest)} ({'read-write' if m.writable else 'read-only'})")
         if self.env:
-            lines.append("env: " + ", ".join(self.env))
+            lines.append("env: " + ", ".join(e(v) for v in self.env))
         if self.host_functions:
-            lines.append("host functions: " + ", ".join(self.host_functions))
+            lines.append("host functions: " + ", ".join(e(f) for f in self.host_functions))
         return lines
 
 
-def _int(val: Any, what: str, source: str) -> int:
+_U32, _I64, _U64 = (1 << 32) - 1, (1 << 63) - 1, (1 << 64) - 1
+
+
+def _int(val: Any, what: str, source: str, maximum: int = _I64) -> int:
     if val is None:
         return 0
     if isinstance(val, bool) or not isinstance(val, int) or val < 0:
         raise PluginError(f"{source}: runtimeConfig {what} must be a non-negative integer")
+    if val > maximum:
+        # the Go types of Helm's fields (uint32 pages, int64 bytes, uint64 ms) cannot hold it either
+        raise PluginError(f"{source}: runtimeConfig {what} is out of range (at most {maximum})")
     return val
 
 
@@ -169,12 +203,14 @@ def requested(rc: dict[str, Any], source: str = "plugin.yaml", plugin_dir: str =
         host = os.path.expanduser(os.path.expandvars(str(m["host"])))
         if plugin_dir and not os.path.isabs(host):
             host = os.path.join(plugin_dir, host)
+        # what is shown, approved and opened is the real directory, never a link to it
+        host = os.path.realpath(host)
         mounts.append(Mount(host=host, guest=str(m["guest"]), writable=mode == "rw"))
     return Capabilities(
-        max_pages=_int(mem.get("maxPages"), "memory.maxPages", source),
+        max_pages=_int(mem.get("maxPages"), "memory.maxPages", source, _U32),
         max_http_response_bytes=_int(mem.get("maxHttpResponseBytes"), "memory.maxHttpResponseBytes", source),
         max_var_bytes=_int(mem.get("maxVarBytes"), "memory.maxVarBytes", source),
-        timeout_ms=_int(rc.get("timeout"), "timeout", source),
+        timeout_ms=_int(rc.get("timeout"), "timeout", source, _U64),
         fuel=_int(rc.get("fuel"), "fuel", source),
         max_output_bytes=_int(rc.get("maxOutputBytes"), "maxOutputBytes", source),
         allowed_hosts=_strlist(rc.get("allowedHosts"), "allowedHosts", source),
@@ -242,11 +278,15 @@ def save_user_config(doc: dict[str, Any]) -> None:
 
 
 def approve(name: str, caps: Capabilities) -> None:
-    """Record that the user approved these requests of plugin ``name``."""
+    """Record that the user approved these requests of plugin ``name`` (mounts by real path)."""
     doc = load_user_config()
     plugins = doc.setdefault("plugins", {})
     entry = plugins.setdefault(name, {}) or {}
     entry["approved"] = caps.digest()
+    if caps.mounts:
+        entry["approvedMounts"] = {m.guest: m.host for m in caps.mounts}
+    else:
+        entry.pop("approvedMounts", None)
     plugins[name] = entry
     save_user_config(doc)
 
@@ -255,8 +295,9 @@ def forget(name: str) -> None:
     """Drop the approval of an uninstalled plugin (its narrowing is kept)."""
     doc = load_user_config()
     entry = (doc.get("plugins") or {}).get(name)
-    if entry and "approved" in entry:
-        del entry["approved"]
+    if entry and ("approved" in entry or "approvedMounts" in entry):
+        entry.pop("approved", None)
+        entry.pop("approvedMounts", None)
         save_user_config(doc)
 
 
@@ -277,7 +318,15 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
 
     g = req.copy()
     if not approved:
+        _check_moved_mounts(name, req, entry)
+        # an unapproved plugin gets the safe defaults for every limit, whatever it asks for
         g.mounts, g.env, g.fuel = [], [], 0
+        g.max_pages = min(g.max_pages or DEFAULT_MAX_PAGES, _cap(defaults, "maxPages", DEFAULT_MAX_PAGES))
+        g.max_output_bytes = min(g.max_output_bytes or DEFAULT_MAX_OUTPUT,
+                                 _cap(defaults, "maxOutputBytes", DEFAULT_MAX_OUTPUT))
+        g.max_http_response_bytes = min(g.max_http_response_bytes,
+                                        _cap(defaults, "maxHttpResponseBytes", DEFAULT_MAX_HTTP_RESPONSE))
+        g.max_var_bytes = min(g.max_var_bytes, _cap(defaults, "maxVarBytes", DEFAULT_VAR_CAP))
     g.max_pages = _narrow_num(g.max_pages or int(defaults.get("maxPages") or DEFAULT_MAX_PAGES),
                               narrow.get("maxPages"))
     g.timeout_ms = _narrow_num(_narrow_num(g.timeout_ms, defaults.get("timeout")), narrow.get("timeout"))
@@ -302,11 +351,55 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
     return g
 
 
+def _cap(defaults: dict[str, Any], key: str, fallback: int) -> int:
+    val = defaults.get(key)
+    return val if isinstance(val, int) and not isinstance(val, bool) and val > 0 else fallback
+
+
+def _check_moved_mounts(name: str, req: Capabilities, entry: dict[str, Any]) -> None:
+    """Refuse a plugin whose approved mount now resolves to another host directory."""
+    before = entry.get("approvedMounts")
+    if not isinstance(before, dict):
+        return
+    from pilothouse.plugin.safetext import escape
+
+    for m in req.mounts:
+        old = before.get(m.guest)
+        if isinstance(old, str) and old != m.host:
+            raise PluginError(
+                f'plugin "{escape(name)}": the host directory of mount {escape(m.guest)} was approved as '
+                f"{escape(old)} but now resolves to {escape(m.host)}; review it and run "
+                f"`pilot plugin approve {escape(name)}` to grant it again")
+
+
+def would_grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> Capabilities:
+    """What plugin ``name`` would be given if the user approved its requests now."""
+    user = json.loads(json.dumps(load_user_config() if user is None else user))
+    entry = user.setdefault("plugins", {}).setdefault(name, {}) or {}
+    entry["approved"] = req.digest()
+    entry.pop("approvedMounts", None)
+    user["plugins"][name] = entry
+    return grant(name, req, user)
+
+
+def temp_dir_quota(user: dict[str, Any] | None = None, name: str = "") -> Any:
+    """The quota of a temp dir grant: the defaults, or the user's ``defaults``/``narrow``
+    ``tempDirMaxBytes`` and ``tempDirMaxFiles`` (the smaller wins). Returns a `quota.TempQuota`."""
+    from pilothouse.plugin.quota import DEFAULT_TEMP_DIR_MAX_BYTES, DEFAULT_TEMP_DIR_MAX_FILES, TempQuota
+
+    user = load_user_config() if user is None else user
+    defaults = user.get("defaults") or {}
+    narrow = (((user.get("plugins") or {}).get(name) or {}).get("narrow") or {}) if name else {}
+    max_bytes = _narrow_num(_cap(defaults, "tempDirMaxBytes", DEFAULT_TEMP_DIR_MAX_BYTES), narrow.get("tempDirMaxBytes"))
+    max_files = _narrow_num(_cap(defaults, "tempDirMaxFiles", DEFAULT_TEMP_DIR_MAX_FILES), narrow.get("tempDirMaxFiles"))
+    return TempQuota(max_bytes, max_files)
+
+
 def approval_state(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> str:
     """``approved``, ``not approved`` or ``changed since approval`` (extensions only)."""
     user = load_user_config() if user is None else user
     entry = (user.get("plugins") or {}).get(name) or {}
-    if not req.extensions()["mounts"] and not req.env and not req.fuel and not req.max_output_bytes:
+    if not req.needs_approval():
         return "nothing to approve"
     if entry.get("approved") == req.digest():
         return "approved"
