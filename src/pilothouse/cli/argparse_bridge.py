@@ -71,6 +71,9 @@ def _default_text(value: Any, kind: str) -> str:
 
 def _kind(action: argparse.Action) -> str:
     cls = type(action).__name__
+    declared = getattr(action.type, "pflag_kind", None)
+    if declared:
+        return str(declared)
     if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
         return "bool"
     if isinstance(action, argparse._CountAction):

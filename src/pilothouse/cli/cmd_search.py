@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--fail-on-no-result", action="store_true", help="search fails if no results are found")
     r.add_argument("-o", "--output", default="table", choices=["table", "json", "yaml"])
     r.set_defaults(func=run)
+    from pilothouse.cli.cmd_search_hub import register_hub
+
+    register_hub(cmds)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -489,7 +489,8 @@ def flag_usages(flags: Sequence[Flag]) -> str:
     out = []
     for line in lines:
         idx = line.index("\x00")
-        out.append(line[:idx] + " " * (maxlen - idx) + " " + line[idx + 1:] + "\n")
+        # Go's Println puts a space either side of the padding
+        out.append(line[:idx] + " " + " " * (maxlen - idx) + " " + line[idx + 1:] + "\n")
     return "".join(out)
 
 
@@ -507,3 +508,11 @@ def unquote_usage(flag: Flag) -> tuple[str, str]:
             name = usage[i + 1:j]
             return name, usage[:i] + name + usage[j + 1:]
     return _TYPE_NAMES.get(flag.kind, flag.kind), usage
+
+
+def uint_value(text: str) -> int:
+    """An argparse ``type`` for a pflag ``uint`` flag."""
+    return parse_uint(text)
+
+
+uint_value.pflag_kind = "uint"  # type: ignore[attr-defined]
