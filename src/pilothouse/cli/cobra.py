@@ -17,7 +17,7 @@ from typing import IO
 
 from pilothouse.cli import command_table
 from pilothouse.cli.command_table import CommandInfo
-from pilothouse.cli.pflag import Flag, FlagError, FlagSet, flag_usages, parse_args
+from pilothouse.cli.pflag import Flag, FlagSet, flag_usages, parse_args
 from pilothouse.errors import UsageError
 
 ROOT_NAME = "pilot"
