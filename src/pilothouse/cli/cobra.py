@@ -82,7 +82,9 @@ def levenshtein(a: str, b: str) -> int:
 
 def suggestions(node: CommandInfo, typed: str, extra: Sequence[str] = ()) -> list[str]:
     """Cobra's ``SuggestionsFor``: available sub-commands within distance 2 or starting with ``typed``."""
-    names = sorted([c.name for c in node.children.values() if not c.hidden] + list(extra))
+    order = {n: i for i, n in enumerate(command_table.REGISTRATION_ORDER)}
+    names = sorted((c.name for c in node.children.values() if not c.hidden), key=lambda n: order.get(n, len(order)))
+    names += list(extra)
     return [n for n in names if levenshtein(typed, n) <= 2 or n.lower().startswith(typed.lower())]
 
 
@@ -284,8 +286,10 @@ def _help_command(args: Sequence[str], gflags: list[Flag], plugins: dict[str, st
                 from pilothouse.cli import plugin_dispatch
 
                 return plugin_dispatch.run_plugin_command(w, [w, "--help"])
-            out.write(f"Unknown help topic [`{' '.join(words)}`]\n")
-            out.write(render_help([], command_table.ROOT, [*gflags], [], plugins, usage_only=True))
+            # Cobra prints the note and the root usage with Printf/Usage: both to stderr
+            err = sys.stderr
+            err.write(f"Unknown help topic [`{' '.join(words)}`]\n")
+            err.write(render_help([], command_table.ROOT, [*gflags], [], plugins, usage_only=True))
             return 0
         path.append(child.name)
         node = child

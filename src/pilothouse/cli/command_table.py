@@ -160,6 +160,11 @@ def _build() -> CommandInfo:
 
 ROOT = _build()
 
+# the order Helm's root.go adds its commands in: Cobra suggests mistyped commands in this order
+REGISTRATION_ORDER = ("create", "dependency", "pull", "show", "lint", "package", "repo", "search", "verify", "get",
+                      "history", "install", "list", "test", "rollback", "status", "template", "uninstall", "upgrade",
+                      "completion", "env", "plugin", "version", "docs", "registry", "push")
+
 
 def path_of(words: list[str]) -> CommandInfo:
     """The command at ``words`` (canonical names) under the root."""

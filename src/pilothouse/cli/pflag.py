@@ -90,8 +90,8 @@ def _go_int(text: str, func: str, *, signed: bool, bits: int) -> int:
     if not s:
         raise syntax
     if "_" in s:
-        # underscores only between digits, and only with a base prefix
-        if not prefixed or s.startswith("_") or s.endswith("_") or "__" in s:
+        # Go literal syntax: an underscore separates digits, or follows a base prefix
+        if (s.startswith("_") and not prefixed) or s.endswith("_") or "__" in s:
             raise syntax
         s = s.replace("_", "")
     if any(c not in _INT_BODY[base] for c in s):
