@@ -12,8 +12,8 @@ def test_help_lists_commands_and_plugins(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HELM_PLUGINS", str(tmp_path / "plugins"))
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "  template     locally render templates\n" in out
-    assert "  greet        say hello\n" in out
+    assert "  template    locally render templates\n" in out  # Cobra pads names to 11
+    assert "  greet       say hello\n" in out
 
 
 def test_unknown_command_is_a_usage_error(monkeypatch, tmp_path, capsys):

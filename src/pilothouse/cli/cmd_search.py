@@ -17,10 +17,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("-l", "--versions", action="store_true", help="show the long listing, with each version")
     r.add_argument("--devel", action="store_true", help="use development versions (alpha, beta, and rc), too")
     r.add_argument("--version", default="", help="search using semantic versioning constraints")
-    r.add_argument("--max-col-width", type=int, default=50, help="maximum column width for output table")
+    from pilothouse.cli.pflag import uint_value
+
+    r.add_argument("--max-col-width", type=uint_value, default=50, help="maximum column width for output table")
     r.add_argument("--fail-on-no-result", action="store_true", help="search fails if no results are found")
     r.add_argument("-o", "--output", default="table", choices=["table", "json", "yaml"])
     r.set_defaults(func=run)
+    from pilothouse.cli.cmd_search_hub import register_hub
+
+    register_hub(cmds)
 
 
 def run(args: argparse.Namespace) -> int:

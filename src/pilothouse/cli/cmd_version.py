@@ -1,24 +1,56 @@
-"""`pilot version`."""
+"""`pilot version`: Helm's ``version.BuildInfo``, filled with what is true of this build."""
 
 from __future__ import annotations
 
 import argparse
-import platform
+import sys
+from typing import ClassVar
 
 from pilothouse import __version__
+from pilothouse.gotemplate.gotypes import GoObject
+
+# the Kubernetes API level the client is written and tested against (Helm prints its client-go minor)
+KUBE_CLIENT_VERSION = "v1.35"
+
+
+class BuildInfo(GoObject):
+    """``version.BuildInfo``. Pilothouse is not built by Go from a git tree: those fields stay
+    empty, as in a Helm built without them, rather than pretend."""
+
+    go_type: ClassVar[str] = "version.BuildInfo"
+    go_fields: ClassVar[tuple[str, ...]] = ("Version", "GitCommit", "GitTreeState", "GoVersion",
+                                            "KubeClientVersion")
+
+    def __init__(self) -> None:
+        self.Version = f"v{__version__}"
+        self.GitCommit = ""
+        self.GitTreeState = ""
+        self.GoVersion = ""
+        self.KubeClientVersion = KUBE_CLIENT_VERSION
+
+    def go_sharp(self) -> str:
+        """Go's ``%#v`` of the struct."""
+        return "version.BuildInfo{" + ", ".join(f'{f}:"{getattr(self, f)}"' for f in self.go_fields) + "}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("version", help="print the version information")
     p.add_argument("--short", action="store_true", help="print the version number")
-    p.add_argument("--template", default=None, help="template for version string format")
+    p.add_argument("--template", default="", help="template for version string format")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    info = BuildInfo()
+    if args.template:
+        from pilothouse.gotemplate import TemplateSet
+
+        ts = TemplateSet()
+        ts.parse("_", args.template)
+        sys.stdout.write(ts.execute("_", info))
+        return 0
     if args.short:
-        print(f"v{__version__}")
+        print(info.Version + (f"+g{info.GitCommit[:7]}" if len(info.GitCommit) >= 7 else ""))
     else:
-        print(f'version.BuildInfo{{Version:"v{__version__}", Python:"{platform.python_version()}", '
-              f'HelmCompat:"v4.2"}}')
+        print(info.go_sharp())
     return 0

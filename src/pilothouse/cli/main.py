@@ -19,8 +19,11 @@ from pilothouse.errors import PilothouseError
 
 # command name -> (module under pilothouse.cli, one-line description). Order is the help order.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "completion": ("cmd_completion", "generate autocompletion scripts for the specified shell"),
     "create": ("cmd_create", "create a new chart with the given name"),
     "dependency": ("cmd_dependency", "manage a chart's dependencies"),
+    "docs": ("cmd_docs", "generate documentation as markdown or man pages"),
+    "env": ("cmd_env", "pilot client environment information"),
     "get": ("cmd_get", "download extended information of a named release"),
     "history": ("cmd_history", "fetch release history"),
     "install": ("cmd_install", "install a chart"),
@@ -44,8 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "version": ("cmd_version", "print the version information"),
 }
 
-ALIASES = {"dep": "dependency", "ls": "list", "un": "uninstall", "delete": "uninstall", "del": "uninstall",
-           "inspect": "show", "hist": "history", "plugins": "plugin"}
+ALIASES = {"dep": "dependency", "dependencies": "dependency", "ls": "list", "un": "uninstall", "delete": "uninstall",
+           "del": "uninstall", "inspect": "show", "hist": "history", "fetch": "pull"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -138,19 +141,15 @@ def add_global_flags(parser: argparse.ArgumentParser, *, suppress: bool = False)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `pilot` with ``argv`` (default: the process's arguments) and return its exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    name = _find_command(argv)
+    saved_env = dict(os.environ)
     try:
-        if name is None or name == "help":
-            print(_usage())
-            return 0 if name == "help" or not argv or argv[0] in ("-h", "--help") else 1
-        if name not in _available():
-            from pilothouse.cli import plugin_dispatch
+        if argv and argv[0] in ("__complete", "__completeNoDesc"):
+            from pilothouse.cli.complete import run_complete
 
-            return plugin_dispatch.run_plugin_command(name, argv)
-        argv = [ALIASES.get(a, a) if a == name or ALIASES.get(a) == name else a for a in argv]
-        parser = build_parser(name)
-        args = parser.parse_args(argv)
-        return int(args.func(args) or 0)
+            return run_complete(argv[1:], descriptions=argv[0] == "__complete")
+        from pilothouse.cli.cobra import run_line
+
+        return run_line(argv)
     except PilothouseError as err:
         from pilothouse.plugin.safetext import escape_message
 
@@ -173,6 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               "This is a bug in Pilothouse; run the command again with --debug to see where it happened.",
               file=sys.stderr)
         return 70
+    finally:
+        # flags given on the command line were exported to HELM_* for the command's duration only
+        if os.environ != saved_env:
+            os.environ.clear()
+            os.environ.update(saved_env)
 
 
 def entry() -> None:

@@ -31,7 +31,7 @@ def cli_plugins() -> dict[str, object]:
         if plugin.type != "cli/v1":
             continue
         cmd = command_name(plugin)
-        if cmd in COMMANDS or cmd in ALIASES or cmd in ("help", "completion"):
+        if cmd in COMMANDS or cmd in ALIASES or cmd in ("help", "completion", "env", "docs"):
             print(f'Error: failed to load plugins: plugin "{plugin.name}" conflicts with the '
                   f'existing command "{cmd}"', file=sys.stderr)
             break
@@ -41,10 +41,6 @@ def cli_plugins() -> dict[str, object]:
 
 def run_plugin_command(name: str, argv: Sequence[str]) -> int:
     """Run the cli/v1 plugin called ``name``; ``argv`` is the whole command line after `pilot`."""
-    if name == "__complete":
-        from pilothouse.plugin.completion import shell_complete
-
-        return shell_complete(argv[argv.index(name) + 1:])
     plugin = cli_plugins().get(name)
     if plugin is None:
         raise _unknown(name)

@@ -6,14 +6,13 @@ may also get dynamic choices from the plugin's executable ``plugin.complete``, w
 sub-command path, the words typed (minus Helm's global flags, which set HELM_* instead) and the
 word being completed, and prints one choice a line, optionally ending with ``:<directive>``.
 
-`shell_complete` answers ``pilot __complete WORDS… TO_COMPLETE`` the way Cobra does: the
-choices, one a line, then ``:<directive>`` on stdout and the directive's name on stderr.
+The command line (``pilothouse.cli.complete``) calls `complete_plugin` when ``pilot __complete``
+reaches a plugin command; nothing here knows about the command line.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,11 +23,7 @@ STATIC_FILE = "completion.yaml"
 DYNAMIC_EXECUTABLE = "plugin.complete"
 
 # Cobra's ShellCompDirective bits
-DEFAULT, ERROR, NO_SPACE, NO_FILE_COMP, FILTER_FILE_EXT, FILTER_DIRS, KEEP_ORDER = 0, 1, 2, 4, 8, 16, 32
-_DIRECTIVE_NAMES = [(ERROR, "ShellCompDirectiveError"), (NO_SPACE, "ShellCompDirectiveNoSpace"),
-                    (NO_FILE_COMP, "ShellCompDirectiveNoFileComp"),
-                    (FILTER_FILE_EXT, "ShellCompDirectiveFilterFileExt"),
-                    (FILTER_DIRS, "ShellCompDirectiveFilterDirs"), (KEEP_ORDER, "ShellCompDirectiveKeepOrder")]
+DEFAULT, NO_FILE_COMP = 0, 4
 
 
 @dataclass
@@ -139,47 +134,3 @@ def complete_plugin(plugin: Plugin, command: str, words: Sequence[str], to_compl
             choices += more
             directive = dyn
     return choices, directive
-
-
-def directive_name(directive: int) -> str:
-    """Cobra's spelling of a directive, e.g. ``ShellCompDirectiveNoFileComp``."""
-    if directive == DEFAULT:
-        return "ShellCompDirectiveDefault"
-    return ", ".join(name for bit, name in _DIRECTIVE_NAMES if directive & bit)
-
-
-def shell_complete(words: Sequence[str], out: Any = None, err: Any = None) -> int:
-    """``pilot __complete WORDS… TO_COMPLETE``: complete plugin commands and their arguments."""
-    from pilothouse.cli.plugin_dispatch import cli_plugins
-
-    out = out or sys.stdout
-    err = err or sys.stderr
-    words = list(words) or [""]
-    *typed, to_complete = words
-    plugins = cli_plugins()
-    choices: list[str] = []
-    directive = NO_FILE_COMP
-    if not typed:
-        from pilothouse.cli.main import COMMANDS
-
-        names = sorted({*COMMANDS, *plugins, "completion", "help"})
-        choices = [n for n in names if n.startswith(to_complete)]
-    else:
-        from pilothouse.plugin.env import HelmSettings
-        from pilothouse.plugin.types.cli import split_args
-
-        # global flags may come before the command name
-        positional = split_args(typed, HelmSettings())
-        name = next((w for w in positional if not w.startswith("-")), "")
-        plugin = plugins.get(name)
-        if plugin is None:
-            directive = DEFAULT  # built-in commands have no completion data here
-        else:
-            after = list(typed)
-            del after[after.index(name)]
-            choices, directive = complete_plugin(plugin, name, after, to_complete)  # type: ignore[arg-type]
-    for c in choices:
-        print(c, file=out)
-    print(f":{directive}", file=out)
-    print(f"Completion ended with directive: {directive_name(directive)}", file=err)
-    return 0

@@ -1,0 +1,72 @@
+"""Running one command line under the real `helm` and under `pilot`, side by side.
+
+Both get the same isolated HELM_* homes, HOME and working directory; their outputs are
+compared after replacing the program name (``helm`` -> ``pilot``) and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HELM = ROOT / ".venv" / "bin" / "helm"
+PILOT = ROOT / ".venv" / "bin" / "pilot"
+
+
+@dataclass
+class Outcome:
+    """What a command line did."""
+
+    rc: int
+    out: str
+    err: str
+
+
+def isolated_env(tmp: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment with fresh Helm homes under ``tmp`` and no HELM_* from the caller."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HELM_", "KUBECONFIG", "NO_COLOR", "PILOTHOUSE_"))}
+    for sub in ("config", "cache", "data"):
+        (tmp / sub).mkdir(parents=True, exist_ok=True)
+    env.update(HELM_CONFIG_HOME=str(tmp / "config"), HELM_CACHE_HOME=str(tmp / "cache"),
+               HELM_DATA_HOME=str(tmp / "data"), HOME=str(tmp), KUBECONFIG=str(tmp / "no-kubeconfig"),
+               PYTHONPATH=str(ROOT / "src"))
+    env.update(extra or {})
+    return env
+
+
+def run(binary: Path, args: list[str], env: dict[str, str], cwd: Path) -> Outcome:
+    """Run ``binary args`` and capture everything."""
+    res = subprocess.run([str(binary), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
+                         check=False)
+    return Outcome(res.returncode, res.stdout, res.stderr)
+
+
+_HELM_WORD = re.compile(r"\bhelm\b")
+
+
+def normalise(text: str) -> str:
+    """Helm's output as `pilot` would say it: the program name replaced."""
+    text = text.replace(str(HELM), str(PILOT))
+    return _HELM_WORD.sub("pilot", text)
+
+
+def both(args: list[str], tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[Outcome, Outcome]:
+    """(helm's outcome normalised, pilot's outcome) for the same command line."""
+    env = isolated_env(tmp, extra_env)
+    helm = run(HELM, args, env, tmp)
+    pilot = run(PILOT, args, env, tmp)
+    return Outcome(helm.rc, normalise(helm.out), normalise(helm.err)), pilot
+
+
+def usage_part(text: str) -> str:
+    """A help text from its ``Usage:`` line on, without the command's own ``Flags:`` section
+    (long descriptions and flag wordings are not compared)."""
+    idx = text.find("Usage:")
+    tail = text[idx:] if idx >= 0 else text
+    sections = tail.split("\n\n")
+    return "\n\n".join(s for s in sections if not s.startswith("Flags:"))
