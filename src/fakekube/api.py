@@ -146,7 +146,7 @@ class Api:
         if head in ("healthz", "livez", "readyz"):
             return Response(200, "ok", "text/plain; charset=utf-8")
         if head == "openapi":
-            return self._openapi(parts[1:])
+            return self._openapi(req, parts[1:])
         if head == "_fakekube":
             return self._admin(req, parts[1:])
         if head == "api":
@@ -196,11 +196,16 @@ class Api:
             "resources": resources,
         }
 
-    def _openapi(self, rest: list[str]) -> Response:
+    def _openapi(self, req: Request, rest: list[str]) -> Response:
         reg = self.store.registry
         ver = K8S_VERSION["gitVersion"]
         if rest == ["v2"]:
-            return Response(200, openapi.v2_document(reg, ver))
+            doc = openapi.v2_document(reg, ver)
+            if "protobuf" in req.header("Accept").split(",")[0]:
+                from fakekube.openapi_proto import CONTENT_TYPE, encode_document
+
+                return Response(200, encode_document(doc), CONTENT_TYPE)
+            return Response(200, doc)
         if rest == ["v3"]:
             return Response(200, openapi.v3_index(reg, ver))
         if len(rest) >= 3 and rest[0] == "v3":

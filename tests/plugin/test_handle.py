@@ -146,12 +146,17 @@ def test_calls_from_several_threads(labels):
     post = load_postrenderer("wlabels")
     text, expected = CASES[1]
     bad: list[str] = []
+    # every thread stays alive until all have made a call: a finished thread's id may be reused by
+    # the next one started, which would then share its pooled instance
+    all_called = threading.Barrier(4)
 
     def work() -> None:
-        for _ in range(50):
+        for i in range(50):
             out = post(text)
             if out != expected:
                 bad.append(out)
+            if i == 0:
+                all_called.wait()
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -111,8 +110,11 @@ def test_importing_the_plugin_api_does_not_import_wasmtime(helm_home):
 def test_instances_are_reused_within_a_process(helm_home, c_labels_wasm):
     p = load_dir(str(helm_home.add_wasm("fast", c_labels_wasm, ptype="postrenderer/v1")))
     msg = {"manifests": "metadata:\n  name: a\n" * 2000, "extraArgs": []}
+    from pilothouse.plugin.runtimes import extism
+
     wasm.call(p, msg)
-    t = time.perf_counter()
+    before = {id(inst) for inst in extism._instances.values() if inst.name == p.name}
     for _ in range(20):
         wasm.call(p, msg)
-    assert (time.perf_counter() - t) / 20 < 0.05
+    # the same instance answers every call (how fast that is is measured in benchmarks/)
+    assert before and {id(inst) for inst in extism._instances.values() if inst.name == p.name} == before

@@ -167,7 +167,7 @@ def test_zig_cli_plugin_runs_through_pilot(helm_home, zig_hello_wasm, pilot):
     helm_home.add("hello", example.read_text(), {"plugin.wasm": zig_hello_wasm})
     res = pilot("hello", "-n", "kube-system", "a", "--b", "c")
     assert res.returncode == 0, res.stderr
-    assert res.stdout == 'Hello from Zig! namespace=kube-system\nargs: ["a", "--b", "c"]\n'
+    assert res.stdout == 'Hello from Zig! namespace=kube-system\nargs: ["a","--b","c"]\n'
     assert "panicked" not in res.stderr
 
 

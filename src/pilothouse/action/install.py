@@ -123,6 +123,9 @@ class Install(ReleaseChange):
         try:
             validate_release_name(name)
         except ReleaseError as err:
+            from pilothouse import slog
+
+            slog.error("release name check failed", error=f'release name "{name}": {err}')
             raise ReleaseError(f'release name check failed: release name "{name}": {err}') from None
         if is_dry_run(self.dry_run):
             return
@@ -137,6 +140,9 @@ class Install(ReleaseChange):
         last = sort_by_revision(hist, reverse=True)[0]
         if self.replace and last.info.status in (UNINSTALLED, FAILED):
             return
+        from pilothouse import slog
+
+        slog.error("release name check failed", error="cannot reuse a name that is still in use")
         raise ReleaseError("release name check failed: cannot reuse a name that is still in use")
 
     def _install_crds(self, chart: Any) -> None:

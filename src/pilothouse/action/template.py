@@ -85,6 +85,7 @@ class Template:
         from pilothouse.engine.render import Engine
 
         check_chart(chart)
+        _check_name(self.release_name)
         top = prepare_render(chart, self.values, name=self.release_name, namespace=self.namespace,
                              is_upgrade=self.is_upgrade, kube_version=self.kube_version,
                              api_versions=self.api_versions, skip_schema_validation=self.skip_schema_validation)
@@ -111,7 +112,8 @@ class Template:
                     exists = os.path.exists(os.path.join(target, *hook.path.split("/")))
                     write_output_file(target, hook.path, hook.manifest, {hook.path} if exists else set())
         if self.output_dir is not None:
-            return ""
+            # Helm still prints the (then empty) main manifest, trimmed, and its newline
+            return rendered.manifest.strip() + "\n"
         if self.show_only:
             return self._show_only(text)
         return text
@@ -151,3 +153,16 @@ def _go_path_match(pattern: str, name: str) -> bool:
         return go_path_match(pattern, name)
     except BadPattern:
         return False
+
+
+def _check_name(name: str) -> None:
+    """Install's name check, which `helm template` runs too (only the in-use check is skipped)."""
+    from pilothouse import slog
+    from pilothouse.action.config import validate_release_name
+    from pilothouse.errors import ReleaseError
+
+    try:
+        validate_release_name(name)
+    except ReleaseError as err:
+        slog.error("release name check failed", error=f'release name "{name}": {err}')
+        raise ReleaseError(f'release name check failed: release name "{name}": {err}') from None

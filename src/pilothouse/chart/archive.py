@@ -125,13 +125,14 @@ def archive_bytes(chart: Chart) -> bytes:
 
 
 def save(chart: Chart, out_dir: str) -> str:
-    """Write ``<out_dir>/<name>-<version>.tgz`` and return its absolute path (Helm's ``chartutil.Save``)."""
+    """Write ``<out_dir>/<name>-<version>.tgz`` and return that path, as Go's filepath.Join gives it
+    (Helm's ``chartutil.Save``: relative when ``out_dir`` is)."""
     data = archive_bytes(chart)
     assert chart.metadata is not None
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise ChartError(f"is not a directory: {out_dir}")
     os.makedirs(out_dir, exist_ok=True)
-    filename = os.path.abspath(os.path.join(out_dir, f"{chart.name()}-{chart.metadata.version}.tgz"))
+    filename = os.path.normpath(os.path.join(out_dir, f"{chart.name()}-{chart.metadata.version}.tgz"))
     from pilothouse.repo.paths import atomic_write
 
     atomic_write(filename, data)

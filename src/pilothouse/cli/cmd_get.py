@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "values":
         check_output(args.output)
         vals = GetValues(cfg, version=args.revision, all_values=args.all).run(args.name)
+        if not vals and not args.all:
+            # the record omits an empty config: Helm reads it back as a nil map, printed as null
+            vals = None
         if args.output == "json":
             write_json(out, vals)
         elif args.output == "yaml":

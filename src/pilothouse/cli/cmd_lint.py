@@ -44,10 +44,7 @@ def run(args: argparse.Namespace) -> int:
     paths = list(args.paths)
     if args.with_subcharts:
         for p in list(paths):
-            for root, _dirs, files in os.walk(os.path.join(p, "charts")):
-                if "Chart.yaml" in files:
-                    paths.append(root)
-                paths.extend(os.path.join(root, f) for f in files if f.endswith((".tgz", ".tar.gz")))
+            paths.extend(_subchart_paths(p))
     vals = values_from_args(args)
     namespace = args.namespace or os.environ.get("HELM_NAMESPACE") or "default"
     render = make_renderer(args.kube_version, args.skip_schema_validation)
@@ -55,6 +52,13 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     flagged = 0
     for path in paths:
+        guard = _chart_yaml_error(path)
+        if guard is not None:
+            # Helm's guard before linting: the chart directory has no Chart.yaml
+            flagged += 1
+            failed += 1
+            out.append(f"==> Linting {path}\nError {guard}\n\n")
+            continue
         result = lint_chart(path, vals, namespace=namespace, strict=args.strict, render=render,
                             skip_schema_validation=args.skip_schema_validation, kube_version=args.kube_version)
         has_findings = any(m.severity > INFO for m in result.messages)
@@ -76,3 +80,38 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet or flagged:
         print(summary)
     return 0
+
+
+def _subchart_paths(top: str) -> list[str]:
+    """What Go's filepath.Walk over ``top/charts`` finds, in its lexical order: the directory of each
+    Chart.yaml, and each archive."""
+    found: list[str] = []
+
+    def walk(path: str) -> None:
+        name = os.path.basename(path)
+        if name == "Chart.yaml":
+            found.append(os.path.dirname(path))
+        elif path.endswith((".tgz", ".tar.gz")):
+            found.append(path)
+        if os.path.isdir(path) and not os.path.islink(path):
+            try:
+                entries = sorted(os.listdir(path))
+            except OSError:
+                return
+            for entry in entries:
+                walk(os.path.join(path, entry))
+
+    walk(os.path.normpath(os.path.join(top, "charts")))
+    return found
+
+
+def _chart_yaml_error(path: str) -> str | None:
+    """Helm's `unable to check Chart.yaml` error for a directory path without one, else None."""
+    if path.endswith((".tgz", ".tar.gz")):
+        return None
+    target = os.path.join(os.path.normpath(path), "Chart.yaml")
+    try:
+        os.stat(target)
+    except OSError as err:
+        return f"unable to check Chart.yaml file in chart: stat {target}: {(err.strerror or str(err)).lower()}"
+    return None

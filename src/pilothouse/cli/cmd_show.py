@@ -60,11 +60,14 @@ def show(chart_path: str, kind: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pilothouse.cli.cmd_template import locate_chart
+
+    path = locate_chart(args, args.chart)
     if getattr(args, "jsonpath", ""):
         from pilothouse.chart import load
         from pilothouse.chart.jsonpath import JSONPathError, execute
 
-        chart = load(args.chart)
+        chart = load(path)
         try:
             text = execute(args.jsonpath, chart.values)
         except JSONPathError:
@@ -72,5 +75,5 @@ def run(args: argparse.Namespace) -> int:
             text = ""
         sys.stdout.write(text)
         return 0
-    sys.stdout.write(show(args.chart, args.show_kind))
+    sys.stdout.write(show(path, args.show_kind))
     return 0

@@ -90,7 +90,7 @@ def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = F
         from pilothouse.chart import coalesce_values
 
         out.write("USER-SUPPLIED VALUES:\n")
-        write_yaml(out, rel.config or {})
+        write_yaml(out, rel.config or None)  # an empty config is not stored: Go reads back a nil map
         out.write("\nCOMPUTED VALUES:\n")
         write_yaml(out, dict(coalesce_values(rel.chart_object(), rel.config)))
         out.write("\n")

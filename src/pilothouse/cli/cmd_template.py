@@ -36,13 +36,29 @@ def add_render_flags(p: argparse.ArgumentParser) -> None:
 
 
 def locate_chart(args: argparse.Namespace, chart_ref: str) -> str:
-    """A local path for ``chart_ref``: itself, or the chart downloaded from a repository or registry."""
-    if args.repo or args.verify or not os.path.exists(chart_ref):
+    """A local path for ``chart_ref``: itself, or the chart downloaded from a repository or registry
+    (``repo/chart``, ``oci://``, a URL or a getter plugin's scheme), with the command's credentials."""
+    repo = getattr(args, "repo", "") or ""
+    verify = bool(getattr(args, "verify", False))
+    if repo or verify or not os.path.exists(chart_ref):
         from pilothouse.action.pull import locate_chart as locate
         from pilothouse.repo.getter import GetterOptions
 
-        return locate(chart_ref, args.version, verify=args.verify, keyring=args.keyring, repo_url=args.repo,
-                      options=GetterOptions(plain_http=args.plain_http), out=sys.stderr)
+        opts = GetterOptions(
+            plain_http=bool(getattr(args, "plain_http", False)),
+            username=getattr(args, "username", "") or "",
+            password=getattr(args, "password", "") or "",
+            cert_file=getattr(args, "cert_file", "") or "",
+            key_file=getattr(args, "key_file", "") or "",
+            ca_file=getattr(args, "ca_file", "") or "",
+            insecure_skip_tls_verify=bool(getattr(args, "insecure_skip_tls_verify", False)),
+            pass_credentials_all=bool(getattr(args, "pass_credentials", False)),
+        )
+        version = getattr(args, "version", "") or ""
+        if not version and getattr(args, "devel", False):
+            version = ">0.0.0-0"
+        return locate(chart_ref, version, verify=verify, keyring=getattr(args, "keyring", "") or "",
+                      repo_url=repo, options=opts, out=sys.stderr)
     return chart_ref
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-# kubectl's tab writer: minimum cell width 10, padding 3, spaces
-_MIN_WIDTH, _PADDING = 10, 3
+# kubectl's tab writer: minimum cell width 6, padding 3, spaces
+_MIN_WIDTH, _PADDING = 6, 3
 
 
 def _cell_text(cell: Any) -> str:

@@ -193,7 +193,7 @@ class KubeVersion(GoObject):
         """Kubernetes' ParseGeneric: ``[v]MAJOR.MINOR[.PATCH][suffix]`` (Helm's --kube-version)."""
         m = re.match(r"^\s*v?([0-9]+(?:\.[0-9]+){1,2})(.*)$", version)
         if not m:
-            raise ValueError(f"could not parse {version!r} as version")
+            raise ValueError(f'could not parse "{version}" as version')
         nums = [int(p) for p in m.group(1).split(".")]
         while len(nums) < 3:
             nums.append(0)

@@ -138,7 +138,9 @@ def _pem_decode(text: str) -> tuple[str, bytes] | None:
 def _key_pem(key: Any) -> str:
     """Sprig's pemBlockForKey: PKCS#1 RSA, SEC 1 EC, OpenSSL DSA, PKCS#8 for everything else."""
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    dsa = _dsa()
 
     if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | dsa.DSAPrivateKey):
         fmt = serialization.PrivateFormat.TraditionalOpenSSL
@@ -154,7 +156,9 @@ def _key_pem(key: Any) -> str:
 @gofunc("string")
 def gen_private_key(key_type: str) -> str:
     """A new private key as PEM: rsa (4096 bits), dsa (L2048 N256), ecdsa (P-256) or ed25519."""
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    dsa = _dsa()
 
     if key_type in ("", "rsa"):
         key: Any = rsa.generate_private_key(public_exponent=65537, key_size=4096)
@@ -262,9 +266,10 @@ def _create(cn: str, ips: list[Any] | None, dns: list[Any] | None, days: int, ke
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import dsa, ed25519
+    from cryptography.hazmat.primitives.asymmetric import ed25519
     from cryptography.x509.oid import ExtendedKeyUsageOID
 
+    dsa = _dsa()
     ip_list, dns_list = _ips(ips), _dns_names(dns)
     signing_key = signer[1] if signer else key
     if isinstance(signing_key, dsa.DSAPrivateKey):
@@ -484,3 +489,25 @@ FUNCS: dict[str, Callable[..., Any]] = {
     "encryptAES": encrypt_aes,
     "decryptAES": decrypt_aes,
 }
+
+
+def _dsa() -> Any:
+    """cryptography's DSA names without its deprecation warning: Sprig's genPrivateKey still offers
+    "dsa", and a template using (or a key check touching) it must not print a Python warning."""
+    import types
+    import warnings
+
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        from cryptography.hazmat.primitives.asymmetric import dsa
+
+        private_key = dsa.DSAPrivateKey
+
+    def generate_private_key(key_size: int) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return dsa.generate_private_key(key_size=key_size)
+
+    return types.SimpleNamespace(DSAPrivateKey=private_key, generate_private_key=generate_private_key)

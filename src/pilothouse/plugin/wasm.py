@@ -87,11 +87,26 @@ def call(plugin: Plugin, message: dict[str, Any] | bytes, *, context_env: dict[s
 
     Returns the `CallResult` with ``.json`` set to the decoded output.
     """
-    data = message if isinstance(message, bytes) else json.dumps(message).encode()
+    data = message if isinstance(message, bytes) else go_message_json(message)
     result = call_raw(plugin, data, context_env=context_env, inherit_stdin=inherit_stdin, passthrough=passthrough,
                       debug=debug)
     result.json = decode_json(plugin.name, result.output)
     return result
+
+
+def go_message_json(message: dict[str, Any]) -> bytes:
+    """A message as Helm's encoding/json writes the Go struct it is: compact, HTML characters and
+    U+2028/2029 escaped, fields in declaration order (the order the message's dicts were built in)."""
+    from pilothouse.release.gojson import Struct, encode
+
+    def as_struct(value: Any) -> Any:
+        if isinstance(value, dict):
+            return Struct((str(k), as_struct(v)) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return [as_struct(v) for v in value]
+        return value
+
+    return encode(as_struct(message)).encode()
 
 
 def decode_json(name: str, output: bytes) -> dict[str, Any]:

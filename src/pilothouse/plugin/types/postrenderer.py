@@ -93,14 +93,15 @@ def _prepare_wasm(plugin: Plugin, args: list[str], debug: bool) -> Prepared:
         bound = wasm.bind(plugin, debug=debug, caps=caps)
     except PluginError as err:
         raise _failed(name, str(err)) from None
-    import json
+    from pilothouse.goyaml.gojson import quote_json_string
 
-    # the message is built around one C-accelerated encoding of the manifests, the only big field
-    tail = b',"extraArgs":' + json.dumps(args).encode() + b"}"
+    # the message is built around one C-accelerated encoding of the manifests, the only big field;
+    # both are encoded as Go's encoding/json does (Helm's InputMessagePostRendererV1)
+    tail = b',"extraArgs":' + wasm.go_message_json({"a": list(args)})[5:-1] + b"}"
 
     def call(manifests: str) -> str:
         try:
-            result = bound(b'{"manifests":' + json.dumps(manifests).encode() + tail)
+            result = bound(b'{"manifests":' + quote_json_string(manifests).encode() + tail)
             wasm.show_stderr(result, debug)
             answer = wasm.decode_json(name, result.output)
         except PluginError as err:

@@ -1,0 +1,147 @@
+"""Offline commands (template, show, lint, create, package, dependency, verify): pilot against helm."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+C = "charts/web"
+LINES = [
+    # template
+    f"template {C}",
+    f"template r1 {C}",
+    f"template r1 {C} -n other",
+    f"template r1 {C} --namespace other --set replicas=3",
+    f"template r1 {C} --set message=hi,replicas=2",
+    f"template r1 {C} --set-string replicas=2",
+    f"template r1 {C} --set image.tag=latest --set image.repository=busybox",
+    f"template r1 {C} --show-only templates/app.yaml",
+    f"template r1 {C} -s templates/hook.yaml",
+    f"template r1 {C} -s templates/app.yaml -s templates/hook.yaml",
+    f"template r1 {C} -s templates/nope.yaml",
+    f"template r1 {C} --skip-tests",
+    f"template r1 {C} --no-hooks",
+    f"template r1 {C} --include-crds",
+    f"template r1 {C} --is-upgrade",
+    f"template r1 {C} --kube-version 1.30.0",
+    f"template r1 {C} --kube-version nonsense",
+    f"template r1 {C} --api-versions foo/v1",
+    f"template r1 {C} -a foo/v1/Bar",
+    f"template r1 {C} --name-template abc",
+    f"template {C} --generate-name",
+    f"template r1 {C} --output-dir out",
+    f"template r1 {C} --output-dir out --release-name",
+    f"template r1 {C} --set-json image={{\"tag\":\"x\"}}",
+    f"template r1 {C} --set-json nonsense",
+    f"template r1 {C} --set a.b.c=1 --show-only templates/app.yaml",
+    f"template r1 {C} --set replicas",
+    f"template r1 {C} -f nope.yaml",
+    f"template r1 {C} --version 0.3.0",
+    "template r1 charts/suite",
+    "template r1 charts/suite --skip-tests",
+    "template r1 charts/suite --show-only templates/tests.yaml",
+    "template r1 charts/suite --no-hooks",
+    "template r1 charts/parent",
+    "template r1 charts/nope",
+    "template r1 /nonexistent/chart",
+    "template a b c",
+    f"template R1 {C}",
+    f"template r1_bad {C}",
+    f"template {'x' * 60} {C}",
+    f"template r1 {C} --dependency-update",
+    f"template r1 {C} --disable-openapi-validation",
+    f"template r1 {C} --set-file message=charts/web/README.md",
+    f"template r1 {C} --set-file message=nope.txt",
+    f"template r1 {C} --post-renderer nope",
+    f"template r1 {C} --labels a=b",
+    f"template r1 {C} --description d",
+    # show
+    f"show chart {C}",
+    f"show values {C}",
+    f"show readme {C}",
+    f"show all {C}",
+    f"show crds {C}",
+    f"show values {C} --jsonpath {{.image}}",
+    f"show values {C} --jsonpath {{.image.tag}}",
+    f"show values {C} --jsonpath {{.nope}}",
+    "show chart charts/suite",
+    "show values charts/suite",
+    "show all charts/suite",
+    "show readme charts/suite",
+    "show chart charts/parent",
+    "show all charts/parent",
+    "show chart charts/nope",
+    "inspect chart charts/web",
+    "inspect values charts/web",
+    # lint
+    f"lint {C}",
+    f"lint {C} --strict",
+    f"lint {C} --quiet",
+    f"lint {C} --set replicas=2",
+    "lint charts/suite",
+    "lint charts/parent",
+    "lint charts/parent --with-subcharts",
+    "lint charts/sub",
+    "lint charts/nope",
+    f"lint {C} charts/suite",
+    f"lint {C} charts/nope",
+    f"lint {C} --kube-version 1.20.0",
+    f"lint {C} -f nope.yaml",
+    # dependency
+    "dependency list charts/parent",
+    "dependency list charts/web",
+    "dependency list charts/nope",
+    "dep list charts/parent",
+    "dependency list charts/parent --max-col-width 5",
+    # package (into the side's own directory)
+    f"package {C}",
+    f"package {C} -d out",
+    f"package {C} --version 9.9.9",
+    f"package {C} --app-version 2.0",
+    f"package {C} --version 9.9.9 --app-version 2.0 -d out",
+    "package charts/nope",
+    f"package {C} --version notsemver",
+    "package charts/suite charts/sub",
+    # verify
+    "verify charts/web",
+    "verify nope.tgz",
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_offline_line(diff, line):
+    diff.check(shlex.split(line))
+
+
+CREATE = [
+    "create newchart",
+    "create newchart --starter nope",
+    "create charts/web",
+    "create a/b/c",
+]
+
+
+@pytest.mark.parametrize("line", CREATE)
+def test_create(diff, line):
+    diff.check(shlex.split(line))
+    # the files it wrote are the same
+    a, b = (diff.sides[s].work for s in "ab")
+    files_a = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
+    assert files_b == files_a
+    for rel in files_a:
+        assert (b / rel).read_bytes() == (a / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("line", [f"template r1 {C}", f"show all {C}", f"lint {C}", f"template {C} --show-only templates/app.yaml"])
+def test_packaged_chart(diff, line):
+    diff.setup(["package", C])
+    diff.check(shlex.split(line.replace(C, "web-0.3.0.tgz")))
+
+
+def test_dependency_update_then_list(diff):
+    diff.check(["dependency", "update", "charts/parent"])
+    diff.check(["dependency", "list", "charts/parent"])
+    diff.check(["dependency", "build", "charts/parent"])
+    diff.check(["template", "r", "charts/parent"])
