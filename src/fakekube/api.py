@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from fakekube import errors, openapi
+from fakekube import errors, limits, openapi
 from fakekube.resources import ResourceType
 from fakekube.selectors import field_matcher, label_matcher
 from fakekube.store import Store, now
@@ -123,6 +123,8 @@ class Api:
     def handle(self, req: Request) -> Response:
         """Answer one request; API errors become Status objects."""
         try:
+            if len(req.body) > limits.MAX_REQUEST_BODY_BYTES:
+                raise limits.request_too_large()
             resp = self._route(req)
         except errors.ApiError as exc:
             resp = Response(exc.code, exc.status())
