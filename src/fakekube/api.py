@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from fakekube import errors, limits, openapi
+from fakekube import errors, limits, metaview, openapi
 from fakekube.resources import ResourceType
 from fakekube.selectors import field_matcher, label_matcher
 from fakekube.store import Store, now
@@ -259,6 +259,8 @@ class Api:
             return self._scale(req, rt, namespace, name, dry_run, manager)
         if req.method == "GET":
             obj = self.store.get(rt, namespace, name)
+            if metaview.requested(req.header("Accept")):
+                return Response(200, metaview.partial(obj))
             if _wants_table(req):
                 return Response(200, _table(rt, [obj], obj["metadata"].get("resourceVersion", "")))
             return Response(200, obj)
@@ -344,7 +346,8 @@ class Api:
 
     def _list(self, req: Request, rt: ResourceType, namespace: str | None, q: dict[str, str]) -> Response:
         match = self._matcher(rt, q)
-        items, rv = self.store.list(rt, namespace, match)
+        view = metaview.requested(req.header("Accept"))
+        items, rv = self.store.list(rt, namespace, match, metadata_only=bool(view))
         meta: dict[str, Any] = {"resourceVersion": str(rv)}
         token = q.get("continue")
         if token:
@@ -363,6 +366,8 @@ class Api:
             meta["continue"] = base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
             meta["remainingItemCount"] = len(items) - limit
             items = items[:limit]
+        if view:
+            return Response(200, metaview.partial_list(items, meta))
         if _wants_table(req):
             return Response(200, _table(rt, items, meta["resourceVersion"], meta.get("continue")))
         if not rt.crd:

@@ -154,6 +154,35 @@ class _KubeObjects:
             out.append(rel)
         return out
 
+    def heads(self, page: int = 500) -> list[dict[str, Any]]:
+        """The metadata of every record's first piece (owner=helm), without their data, page by page."""
+        accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+        params: dict[str, Any] = {"labelSelector": "owner=helm", "limit": page}
+        out: list[dict[str, Any]] = []
+        path = self.kube.path(self._rt, self.namespace)
+        while True:
+            try:
+                doc = self.kube.request("GET", path, params=params, accept=accept) or {}
+            except ApiError as err:
+                raise ReleaseError(f"list: failed to list: {err}") from None
+            out.extend(o for o in doc.get("items") or [] if not chunks.is_tail(o))
+            cont = (doc.get("metadata") or {}).get("continue")
+            if not cont:
+                return out
+            params["continue"] = cont
+
+    def fetch(self, namespace: str, key: str) -> Release:
+        """One whole record in ``namespace``, labels as a listing reports them (all but the chunk ones)."""
+        try:
+            obj = self.kube.get(self._rt, namespace, key)
+        except ApiError as err:
+            if err.not_found:
+                raise ReleaseNotFoundError() from None
+            raise ReleaseError(f'get: failed to get "{key}": {err}') from None
+        rel = self._whole(obj)
+        rel.labels = _strip_chunk_labels((obj.get("metadata") or {}).get("labels"))
+        return rel
+
     def _write(self, obj: dict[str, Any], ns: str, replace: bool) -> None:
         name = obj["metadata"]["name"]
         if replace:
