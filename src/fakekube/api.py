@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from fakekube import errors, openapi
+from fakekube import errors, limits, metaview, openapi
 from fakekube.resources import ResourceType
 from fakekube.selectors import field_matcher, label_matcher
 from fakekube.store import Store, now
@@ -123,6 +123,8 @@ class Api:
     def handle(self, req: Request) -> Response:
         """Answer one request; API errors become Status objects."""
         try:
+            if len(req.body) > limits.MAX_REQUEST_BODY_BYTES:
+                raise limits.request_too_large()
             resp = self._route(req)
         except errors.ApiError as exc:
             resp = Response(exc.code, exc.status())
@@ -262,6 +264,8 @@ class Api:
             return self._scale(req, rt, namespace, name, dry_run, manager)
         if req.method == "GET":
             obj = self.store.get(rt, namespace, name)
+            if metaview.requested(req.header("Accept")):
+                return Response(200, metaview.partial(obj))
             if _wants_table(req):
                 return Response(200, _table(rt, [obj], obj["metadata"].get("resourceVersion", "")))
             return Response(200, obj)
@@ -347,7 +351,8 @@ class Api:
 
     def _list(self, req: Request, rt: ResourceType, namespace: str | None, q: dict[str, str]) -> Response:
         match = self._matcher(rt, q)
-        items, rv = self.store.list(rt, namespace, match)
+        view = metaview.requested(req.header("Accept"))
+        items, rv = self.store.list(rt, namespace, match, metadata_only=bool(view))
         meta: dict[str, Any] = {"resourceVersion": str(rv)}
         token = q.get("continue")
         if token:
@@ -366,6 +371,8 @@ class Api:
             meta["continue"] = base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
             meta["remainingItemCount"] = len(items) - limit
             items = items[:limit]
+        if view:
+            return Response(200, metaview.partial_list(items, meta))
         if _wants_table(req):
             return Response(200, _table(rt, items, meta["resourceVersion"], meta.get("continue")))
         if not rt.crd:

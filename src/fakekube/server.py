@@ -17,8 +17,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from fakekube import limits
 from fakekube.api import Api, Request, Response
 from fakekube.store import Store
+
+
+def _discard(stream: Any, length: int) -> None:
+    """Read and drop a refused body, so the client gets to read the answer."""
+    while length > 0:
+        chunk = stream.read(min(length, 1 << 16))
+        if not chunk:
+            return
+        length -= len(chunk)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -35,11 +45,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         path, _, query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        too_large = length > limits.MAX_REQUEST_BODY_BYTES
+        if too_large:
+            _discard(self.rfile, length)
+        body = self.rfile.read(length) if length and not too_large else b""
         req = Request(self.command, path, query, dict(self.headers.items()), body)
         if self.server.trace is not None:
             self.server.trace.append((self.command, self.path, self.headers.get("Accept", ""), self.headers.get("Content-Type", "")))
-        resp = self.server.api.handle(req)
+        if too_large:
+            err = limits.request_too_large()
+            resp = Response(err.code, err.status())
+        else:
+            resp = self.server.api.handle(req)
         if resp.stream is not None:
             self._stream(resp)
             return

@@ -109,13 +109,22 @@ class Store:
         rt: ResourceType,
         namespace: str | None,
         match: Callable[[Obj], bool] = lambda o: True,
+        *,
+        metadata_only: bool = False,
     ) -> tuple[list[Obj], int]:
-        """Copies of the matching objects, sorted by namespace and name, and the list's resourceVersion."""
+        """Copies of the matching objects, sorted by namespace and name, and the list's resourceVersion.
+
+        With `metadata_only`, each copy holds only apiVersion, kind and metadata.
+        """
         with self._lock:
             bucket = self._bucket(rt)
             keys = sorted(k for k in bucket if not (rt.namespaced and namespace) or k[0] == namespace)
-            items = [self._out(rt, bucket[k]) for k in keys]
-            return [o for o in items if match(o)], self._rv
+            # matchers only read, so they run on the stored objects and only matches are copied
+            matched = [bucket[k] for k in keys if match(bucket[k])]
+            if metadata_only:
+                return [{"apiVersion": rt.api_version, "kind": rt.kind, "metadata": copy.deepcopy(o["metadata"])}
+                        for o in matched], self._rv
+            return [self._out(rt, o) for o in matched], self._rv
 
     # --- writing -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from fakekube.errors import ApiError, bad_request, invalid
+from fakekube.limits import data_size_causes, max_len_message
 from fakekube.resources import ResourceType
 
 _DNS1123_SUBDOMAIN = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
@@ -71,15 +72,16 @@ def _check_name(rt: ResourceType, name: str, causes: list[Cause]) -> None:
             causes.append(_bad("metadata.name", name, 'may not contain "/"'))
         return
     if gk == ("", "Service"):
-        if not re.fullmatch(_DNS1035_LABEL, name) or len(name) > 63:
-            causes.append(_bad("metadata.name", name, _DNS1035_MSG))
-        return
-    if gk in _LABEL_NAMED:
-        if not re.fullmatch(_DNS1123_LABEL, name) or len(name) > 63:
-            causes.append(_bad("metadata.name", name, _LABEL_MSG))
-        return
-    if not re.fullmatch(_DNS1123_SUBDOMAIN, name) or len(name) > 253:
-        causes.append(_bad("metadata.name", name, _SUBDOMAIN_MSG))
+        pattern, limit, msg = _DNS1035_LABEL, 63, _DNS1035_MSG
+    elif gk in _LABEL_NAMED:
+        pattern, limit, msg = _DNS1123_LABEL, 63, _LABEL_MSG
+    else:
+        pattern, limit, msg = _DNS1123_SUBDOMAIN, 253, _SUBDOMAIN_MSG
+    # the real server reports the length and the format as separate causes, length first
+    if len(name) > limit:
+        causes.append(_bad("metadata.name", name, max_len_message(limit)))
+    if not re.fullmatch(pattern, name):
+        causes.append(_bad("metadata.name", name, msg))
 
 
 def _check_labels(labels: Any, field: str, causes: list[Cause]) -> None:
@@ -90,7 +92,11 @@ def _check_labels(labels: Any, field: str, causes: list[Cause]) -> None:
         return
     for key, value in labels.items():
         prefix, _, name = key.rpartition("/")
-        if not re.fullmatch(_QUALIFIED_NAME, name) or len(name) > 63 or (prefix and not re.fullmatch(_DNS1123_SUBDOMAIN, prefix)):
+        if len(name) > 63:
+            causes.append(_bad(field, key, "name part " + max_len_message(63)))
+        if prefix and len(prefix) > 253:
+            causes.append(_bad(field, key, "prefix part " + max_len_message(253)))
+        if not re.fullmatch(_QUALIFIED_NAME, name) or (prefix and not re.fullmatch(_DNS1123_SUBDOMAIN, prefix)):
             causes.append(
                 _bad(
                     field,
@@ -100,7 +106,9 @@ def _check_labels(labels: Any, field: str, causes: list[Cause]) -> None:
                     "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
                 )
             )
-        if not isinstance(value, str) or not re.fullmatch(_LABEL_VALUE, value) or len(value) > 63:
+        if isinstance(value, str) and len(value) > 63:
+            causes.append(_bad(field, value, max_len_message(63)))
+        if not isinstance(value, str) or not re.fullmatch(_LABEL_VALUE, value):
             causes.append(
                 _bad(
                     field,
@@ -195,6 +203,7 @@ def validate(rt: ResourceType, obj: dict[str, Any]) -> None:
                         "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
                     )
                 )
+    causes.extend(data_size_causes(rt.group, rt.kind, obj))
     if gk == ("", "Secret"):
         for key, value in (obj.get("data") or {}).items():
             try:

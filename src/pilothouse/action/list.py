@@ -99,6 +99,9 @@ class List:
                 rx = re.compile(self.filter)
             except re.error as err:
                 raise PilothouseError(f"error parsing regexp: {err}") from None
+        fast = self._fast(rx)
+        if fast is not None:
+            return fast
         results = cfg.releases.list(lambda r: rx is None or rx.search(r.name) is not None)
         mask = self.state_mask()
         if mask != frozenset({SUPERSEDED}):
@@ -112,13 +115,54 @@ class List:
         results = [r for r in results if r.info.status in mask]
         if self.selector:
             results = [r for r in results if _selector_matches(self.selector, r.labels)]
+        self._sort(results)
+        return self._page(results)
+
+    def _sort(self, results: list) -> None:
+        """Helm's order: by name, or by deploy second then name (-d); -r reverses the sorted list.
+
+        Helm's sort is unstable, so releases of one name in several namespaces come in any order
+        there; here the namespace decides, so that the output is the same on every run.
+        """
         if self.by_date:
-            results.sort(key=lambda r: int(timeutil.unix(r.info.last_deployed)), reverse=self.sort_reverse)
+            results.sort(key=lambda r: (int(timeutil.unix(r.info.last_deployed)), r.name, r.namespace))
         else:
-            results.sort(key=lambda r: r.name, reverse=self.sort_reverse)
+            results.sort(key=lambda r: (r.name, r.namespace))
+        if self.sort_reverse:
+            results.reverse()
+
+    def _page(self, results: list) -> list:
         if self.offset >= len(results):
             return []
         limit = len(results)
         if 0 < self.limit < limit:
             limit = self.limit
         return results[self.offset:self.offset + limit]
+
+    def _fast(self, rx: re.Pattern[str] | None) -> list[Release] | None:
+        """The same answer from metadata plus the printed records only; None when it cannot be had."""
+        from pilothouse.release import fastlist
+
+        driver = self.cfg.releases.driver
+        if not fastlist.supported(driver):
+            return None
+        heads = fastlist.heads(driver)
+        if heads is None:
+            return None
+        if rx is not None:
+            heads = [h for h in heads if rx.search(h.name) is not None]
+        mask = self.state_mask()
+        if mask != frozenset({SUPERSEDED}):
+            heads = fastlist.latest(heads)
+        heads = [h for h in heads if h.status in mask]
+        if self.selector:
+            heads = [h for h in heads if _selector_matches(self.selector, h.labels)]
+        if self.by_date:
+            # the deploy time lives only in the records: read every candidate, then sort and page
+            rels = fastlist.fetch(driver, heads)
+            if rels is None:
+                return None
+            self._sort(rels)
+            return self._page(rels)
+        self._sort(heads)
+        return fastlist.fetch(driver, self._page(heads))
