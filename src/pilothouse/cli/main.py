@@ -139,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `pilot` with ``argv`` (default: the process's arguments) and return its exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     name = _find_command(argv)
+    from pilothouse.cli.interrupt import Terminated, install
+
+    install()
     try:
         if name is None or name == "help":
             print(_usage())
@@ -157,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("Error: terminated", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 0
     except Exception as err:  # a bug in Pilothouse, not a user mistake: say so, trace only on request

@@ -126,6 +126,8 @@ def _kernel_module(flv: tuple[bool, bool] = (True, True)) -> wt.Module:
 def _enter() -> None:
     """A guest call starts: make sure the epoch advances while it runs."""
     global _active, _ticking
+    if not wt._signals_guarded:
+        wt.guard_signals()
     with _lock:
         _active += 1
         _busy.set()
