@@ -110,6 +110,16 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
+def _cause(text: str) -> str:
+    """The line of a wasmtime error that says what went wrong (its last cause), not the backtrace."""
+    if "Caused by:" in text:
+        lines = [ln.strip() for ln in text.split("Caused by:", 1)[1].splitlines() if ln.strip()]
+        if lines:
+            last = lines[-1]
+            return last.split(": ", 1)[1] if last[:1].isdigit() and ": " in last else last
+    return _first_line(text)
+
+
 def _kernel_module(flv: tuple[bool, bool] = (True, True)) -> wt.Module:
     kernel = _kernels.get(flv)
     if kernel is None:
@@ -683,7 +693,7 @@ class _Instance:
                 if "memory" in msg.lower() or "table" in msg.lower():
                     msg += f" (memory limit: {self.caps.max_pages} pages)"
                 raise PluginError(f'plugin "{self.name}": cannot instantiate: {msg}') from None
-            raise PluginError(f'plugin "{self.name}" failed: {msg}') from None
+            raise PluginError(f'plugin "{self.name}" failed: {_cause(str(err))}') from None
         finally:
             _leave()
             store.set_epoch_deadline(_NO_DEADLINE)
