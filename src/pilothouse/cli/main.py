@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `pilot` with ``argv`` (default: the process's arguments) and return its exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     saved_env = dict(os.environ)
+    from pilothouse.cli.interrupt import Terminated, install
+
+    install()
     try:
         if argv and argv[0] in ("__complete", "__completeNoDesc"):
             from pilothouse.cli.complete import run_complete
@@ -163,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("Error: terminated", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 0
     except Exception as err:  # a bug in Pilothouse, not a user mistake: say so, trace only on request

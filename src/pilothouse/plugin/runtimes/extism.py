@@ -110,6 +110,16 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
+def _cause(text: str) -> str:
+    """The line of a wasmtime error that says what went wrong (its last cause), not the backtrace."""
+    if "Caused by:" in text:
+        lines = [ln.strip() for ln in text.split("Caused by:", 1)[1].splitlines() if ln.strip()]
+        if lines:
+            last = lines[-1]
+            return last.split(": ", 1)[1] if last[:1].isdigit() and ": " in last else last
+    return _first_line(text)
+
+
 def _kernel_module(flv: tuple[bool, bool] = (True, True)) -> wt.Module:
     kernel = _kernels.get(flv)
     if kernel is None:
@@ -126,6 +136,8 @@ def _kernel_module(flv: tuple[bool, bool] = (True, True)) -> wt.Module:
 def _enter() -> None:
     """A guest call starts: make sure the epoch advances while it runs."""
     global _active, _ticking
+    if not wt._signals_guarded:
+        wt.guard_signals()
     with _lock:
         _active += 1
         _busy.set()
@@ -549,7 +561,7 @@ class _Instance:
             def log(ctx: Any, msg_h: int) -> None:
                 if level < self.log_level:
                     return  # below the level: not even read
-                msg = self._read(ctx, msg_h, "log", self._log_room()).decode("utf-8", "replace")
+                msg = self._read_log(ctx, msg_h).decode("utf-8", "replace")
                 self.k_free.call(ctx, msg_h)
                 self._log(level, msg)
             return log
@@ -573,7 +585,7 @@ class _Instance:
         # Pilothouse's own host functions, each behind a capability
         def host_log(ctx: Any, msg_h: int) -> None:
             self._need("log")
-            raw = self._read(ctx, msg_h, "log", self._log_room())
+            raw = self._read_log(ctx, msg_h)
             try:
                 rec = json.loads(raw)
             except (ValueError, RecursionError):
@@ -629,14 +641,26 @@ class _Instance:
     def _log_room(self) -> int:
         return max(0, self.out_limit - self.log_bytes)
 
+    def _log_overflow(self) -> _Denied:
+        return _Denied(f'plugin "{self.name}" logged more than the limit of {self.out_limit} bytes '
+                       "(maxOutputBytes)")
+
+    def _read_log(self, ctx: Any, handle: int) -> bytes:
+        """A log message, read only if it fits in what is left of the call's output cap."""
+        try:
+            return self._read(ctx, handle, "log", self._log_room())
+        except _Denied as err:
+            if "more than the limit" in str(err):
+                raise self._log_overflow() from None
+            raise
+
     def _log(self, level: int, msg: str, structured: bool = False) -> None:
         """Keep and show one record at or above the level; all of a call's logs share the output cap."""
         if level < self.log_level:
             return
         self.log_bytes += len(msg) + 32
         if self.log_bytes > self.out_limit:
-            raise _Denied(f'plugin "{self.name}" logged more than the limit of {self.out_limit} bytes '
-                          "(maxOutputBytes)")
+            raise self._log_overflow()
         self.logs.append((_LEVELS.get(level, "INFO"), msg))
         text = msg if structured else json.dumps(msg)
         print(f"level={_LEVELS.get(level, 'INFO')} plugin={self.name} msg={_printable(text)}", file=sys.stderr)
@@ -681,7 +705,7 @@ class _Instance:
                 if "memory" in msg.lower() or "table" in msg.lower():
                     msg += f" (memory limit: {self.caps.max_pages} pages)"
                 raise PluginError(f'plugin "{self.name}": cannot instantiate: {msg}') from None
-            raise PluginError(f'plugin "{self.name}" failed: {msg}') from None
+            raise PluginError(f'plugin "{self.name}" failed: {_cause(str(err))}') from None
         finally:
             _leave()
             store.set_epoch_deadline(_NO_DEADLINE)

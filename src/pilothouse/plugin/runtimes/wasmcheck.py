@@ -231,7 +231,7 @@ def _inspect(data: bytes | memoryview, partial: bool = False) -> ModuleInfo:
         elif sid == 3:
             func_types = [s.uleb() for _ in range(s.count(1 << 20, "functions"))]
         elif sid == 4:
-            for _ in range(s.count(MAX_TABLES + 1, "tables")):
+            for _ in range(s.count(1 << 16, "tables")):
                 if s.pos < s.end and s.data[s.pos] == 0x40:
                     raise _Bad("declares a table with an initialiser expression, which plugins may not use")
                 s.valtype()

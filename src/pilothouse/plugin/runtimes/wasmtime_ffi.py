@@ -398,10 +398,11 @@ _host_next = 1
 _pending = threading.local()
 
 
-@_CALLBACK
-def _trampoline(env: int, caller: int, args: Any, nargs: int, results: Any, nresults: int) -> int:
-    fn, result_kinds = _host_funcs[env or 0]
+def _host_entry(env: int, caller: int, args: Any, nargs: int, results: Any, nresults: int) -> int:
     try:
+        if _deferred:
+            _run_deferred()
+        fn, result_kinds = _host_funcs[env or 0]
         ctx = lib().wasmtime_caller_context(caller)
         vals = [args[i].of.i32 if args[i].kind == I32 else args[i].of.i64 for i in range(nargs)]
         res = fn(ctx, *vals)
@@ -419,6 +420,9 @@ def _trampoline(env: int, caller: int, args: Any, nargs: int, results: Any, nres
         return int(lib().wasmtime_trap_new(msg, len(msg)) or 0)
 
 
+_trampoline = _CALLBACK(_host_entry)
+
+
 @_FINALIZER
 def _finalize(env: int) -> None:
     _host_funcs.pop(env or 0, None)
@@ -428,10 +432,11 @@ def _finalize(env: int) -> None:
 _epoch_funcs: dict[int, Callable[[], None]] = {}
 
 
-@_EPOCH_CALLBACK
-def _epoch_trampoline(ctx: int, env: int, delta: Any, kind: Any) -> int:
-    fn = _epoch_funcs.get(env or 0)
+def _epoch_entry(ctx: int, env: int, delta: Any, kind: Any) -> int:
     try:
+        if _deferred:
+            _run_deferred()
+        fn = _epoch_funcs.get(env or 0)
         if fn is not None:
             fn()
         delta[0] = 1
@@ -442,9 +447,54 @@ def _epoch_trampoline(ctx: int, env: int, delta: Any, kind: Any) -> int:
         return int(lib().wasmtime_error_new(b"interrupted by the host") or 0)
 
 
+_epoch_trampoline = _EPOCH_CALLBACK(_epoch_entry)
+
+
 @_FINALIZER
 def _epoch_finalize(env: int) -> None:
     _epoch_funcs.pop(env or 0, None)
+
+
+_ENTRY_CODES = {_host_entry.__code__, _epoch_entry.__code__}
+
+
+# Signals. Python runs a signal handler at the next function entry in the main thread; while
+# guest code runs, that is one of the trampolines above, and an exception raised at its very
+# entry (before its `try`) would be dropped by ctypes. So a handler that finds itself there
+# defers the signal: the trampoline's first statement, or the call's return, raises it.
+_deferred: list[tuple[Any, int]] = []
+_signals_guarded = False
+
+
+def _run_deferred() -> None:
+    while _deferred:
+        prev, signum = _deferred.pop()
+        prev(signum, None)
+
+
+def _guarded_handler(prev: Any) -> Any:
+    def handler(signum: int, frame: Any) -> None:
+        if frame is not None and frame.f_code in _ENTRY_CODES:
+            _deferred.append((prev, signum))
+            return
+        prev(signum, frame)
+    handler.pilothouse_prev = prev  # type: ignore[attr-defined]
+    return handler
+
+
+def guard_signals() -> None:
+    """Make SIGINT's and SIGTERM's Python handlers safe to run while guest code runs (call it
+    from the main thread; handlers that are not Python functions are left alone)."""
+    global _signals_guarded
+    if _signals_guarded or threading.current_thread() is not threading.main_thread():
+        return
+    import signal
+
+    _signals_guarded = True
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        cur = signal.getsignal(sig)
+        if callable(cur) and not hasattr(cur, "pilothouse_prev"):
+            signal.signal(sig, _guarded_handler(cur))
 
 
 class Store:
@@ -537,6 +587,8 @@ class Func:
         trap = c_void_p()
         _pending.exc = None
         err = lib().wasmtime_func_call(ctx, byref(self.raw), a, len(self.params), r, len(self.results), byref(trap))
+        if _deferred:
+            _run_deferred()
         exc = getattr(_pending, "exc", None)
         if err or trap:
             if exc is not None:
@@ -655,6 +707,8 @@ class Linker:
         trap = c_void_p()
         _pending.exc = None
         err = lib().wasmtime_linker_instantiate(self.ptr, store.ctx, module.ptr, byref(raw), byref(trap))
+        if _deferred:
+            _run_deferred()
         exc = getattr(_pending, "exc", None)
         if exc is not None and (err or trap):
             _pending.exc = None
