@@ -679,6 +679,8 @@ def _checked_schema(schema_json: bytes) -> Any:
             schema = json.loads(schema_json)
         except ValueError as err:
             raise ValuesError(_json_error(err)) from None
+        except RecursionError:
+            raise ValuesError("the values schema is nested too deeply to be read") from None
         marker = _marker(schema_json)
         if marker is None or not os.path.exists(marker):
             _check_against_metaschema(schema)
