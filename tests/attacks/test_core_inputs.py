@@ -210,6 +210,15 @@ def test_thousands_of_nested_blocks_render_as_in_helm(helm_home, pilot, tmp_path
     assert res.stdout == _helm("template", str(chart)).stdout
 
 
+def test_thousands_of_nested_ranges_render_as_in_helm(helm_home, pilot, tmp_path):
+    # each level declares a variable: the compiled code must stay linear in the nesting
+    n = 3000
+    chart = _chart(tmp_path, template="x: " + "{{range $i := list 1}}" * n + "{{$i}}" + "{{end}}" * n + "\n")
+    res = pilot("template", str(chart))
+    assert res.returncode == 0, res.stderr[-500:]
+    assert res.stdout == _helm("template", str(chart)).stdout
+
+
 def test_unbalanced_deep_nesting_is_a_template_error(helm_home, pilot, tmp_path):
     chart = _chart(tmp_path, template="{{if true}}" * 20000)
     res = pilot("template", str(chart))
