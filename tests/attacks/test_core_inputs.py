@@ -225,6 +225,15 @@ def test_unbalanced_deep_nesting_is_a_template_error(helm_home, pilot, tmp_path)
     _failed_cleanly(res, "parse error")
 
 
+@pytest.mark.parametrize("n", [3000, 10000, 10001])
+def test_nested_parentheses_follow_gos_limit(helm_home, pilot, tmp_path, n):
+    chart = _chart(tmp_path, template="x: {{" + "(" * n + "1" + ")" * n + "}}\n")
+    res, helm = pilot("template", str(chart)), _helm("template", str(chart))
+    assert (res.returncode, res.stdout) == (helm.returncode, helm.stdout), res.stderr[-300:]
+    if n > 10000:
+        _failed_cleanly(res, "max expression depth exceeded")
+
+
 def test_deep_parentheses_are_a_template_error_not_a_crash(helm_home, pilot, tmp_path):
     chart = _chart(tmp_path, template="{{" + "(" * 20000 + "1" + ")" * 20000 + "}}")
     res = pilot("template", str(chart))
