@@ -135,7 +135,11 @@ def save(chart: Chart, out_dir: str) -> str:
     filename = os.path.normpath(os.path.join(out_dir, f"{chart.name()}-{chart.metadata.version}.tgz"))
     from pilothouse.repo.paths import atomic_write
 
-    atomic_write(filename, data)
+    try:
+        atomic_write(filename, data)
+    except OSError as err:
+        # a hostile Chart.yaml can name an archive no file system accepts (a 100 KB version)
+        raise ChartError(f"open {filename}: {(err.strerror or str(err)).lower()}") from None
     return filename
 
 

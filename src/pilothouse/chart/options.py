@@ -45,6 +45,34 @@ def read_file(path: str) -> bytes:
         raise ValuesError(f"open {path}: {(err.strerror or str(err)).lower()}") from None
 
 
+# Values deeper than this are refused wherever they come from: YAML files stop here already (the
+# YAML parser's own limit); JSON is checked before it is decoded (Go's decoder allows 10,000).
+MAX_VALUES_DEPTH = 1000
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (strings skipped), without parsing it."""
+    depth = deepest = 0
+    in_str = escaped = False
+    for ch in text:
+        if in_str:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 @dataclass
 class ValueOptions:
     """The values a user gave on the command line, in Helm's flag kinds."""
@@ -66,6 +94,10 @@ class ValueOptions:
             base = merge_maps(base, load_values(self.reader(path), filename=path))
         for value in self.json_values:
             trimmed = value.strip()
+            if json_depth(trimmed) > MAX_VALUES_DEPTH:
+                shown = value if len(value) <= 1024 else value[:1024] + "..."
+                raise ValuesError(f"failed parsing --set-json data {shown}: nested more than {MAX_VALUES_DEPTH} "
+                                  "levels deep")
             if trimmed.startswith("{"):
                 try:
                     obj = json.loads(trimmed, parse_int=float, parse_constant=_reject_constant)

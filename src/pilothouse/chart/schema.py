@@ -236,6 +236,7 @@ class _Validator:
     def __init__(self, root: Any) -> None:
         self.resolver = _Resolver(root)
         self.draft = _draft_of(root)
+        self._active_refs: set[tuple[int, tuple[str, ...]]] = set()
 
     def validate(self, sch: Any, val: Any, loc: list[str], base: str) -> _Err | None:
         """Validate ``val`` against ``sch``; None, one error, or a group of errors."""
@@ -294,8 +295,22 @@ class _Validator:
         return _Err(loc, "validation failed", errors, kind="group")
 
     def _ref(self, ref: str, val: Any, loc: list[str], base: str) -> _Err | None:
-        target, target_base = self.resolver.resolve(ref, base)
-        err = self.validate(target, val, loc, target_base)
+        try:
+            target, target_base = self.resolver.resolve(ref, base)
+        except (KeyError, IndexError, ValueError, TypeError) as err:
+            if isinstance(err, ValuesError):
+                raise
+            raise ValuesError(f"json-pointer in {_go_quoted(urljoin(base, ref))} not found") from None
+        # the same schema reached again for the same value can only recurse for ever (the schema
+        # library Helm uses reports this as a reference cycle)
+        key = (id(target), tuple(loc))
+        if key in self._active_refs:
+            return _Err(loc, f"$ref to {_go_quoted(urljoin(base, ref))} causing reference cycle")
+        self._active_refs.add(key)
+        try:
+            err = self.validate(target, val, loc, target_base)
+        finally:
+            self._active_refs.discard(key)
         if err is None:
             return None
         causes = err.causes if err.kind == "group" else [err]
@@ -522,6 +537,12 @@ def _missing_message(missing: list[str]) -> str:
     return f"missing properties {_join_quoted(missing)}"
 
 
+def _go_quoted(text: str) -> str:
+    from pilothouse.gotemplate.gostrconv import quote as go_quote
+
+    return go_quote(text)
+
+
 def _join_quoted(items: list[str]) -> str:
     return ", ".join(_quote(i) for i in items)
 
@@ -534,17 +555,29 @@ def _duplicates(arr: list[Any]) -> tuple[int, int] | None:
     return None
 
 
-_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+_REGEX_CACHE: dict[str, Any] = {}
 
 
-def _regex(pattern: str) -> re.Pattern[str]:
-    # The library uses Go's regexp (RE2); Python's engine agrees on the patterns schemas use
+def _regex(pattern: str) -> Any:
+    """A compiled ``pattern`` (or patternProperties key) with Go regexp's semantics.
+
+    The schema library Helm uses compiles patterns with Go's regexp, which is RE2: matching is
+    linear in the input, so a pattern like ``^(a+)+$`` answers at once where a backtracking
+    engine would run for ever. RE2 itself is used here for the same guarantee and syntax.
+    """
     cached = _REGEX_CACHE.get(pattern)
     if cached is None:
+        import re2
+
+        opts = re2.Options()
+        opts.log_errors = False  # its parse errors are reported by us, not on stderr
         try:
-            cached = re.compile(pattern)
-        except re.error as err:
-            raise ValuesError(f"invalid regex {pattern!r}: {err}") from None
+            cached = re2.compile(pattern, opts)
+        except re2.error as err:
+            msg = err.args[0] if err.args else str(err)
+            if isinstance(msg, bytes):
+                msg = msg.decode("utf-8", "replace")
+            raise ValuesError(f"invalid regex {pattern!r}: {msg}") from None
         _REGEX_CACHE[pattern] = cached
     return cached
 
@@ -569,7 +602,7 @@ def _check_format(name: str, val: Any) -> str | None:
         if "@" not in val:
             return "missing @"
     elif name == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", val):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", val):
             return "invalid date"
     elif name == "uuid":
         if not re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", val):
@@ -646,6 +679,8 @@ def _checked_schema(schema_json: bytes) -> Any:
             schema = json.loads(schema_json)
         except ValueError as err:
             raise ValuesError(_json_error(err)) from None
+        except RecursionError:
+            raise ValuesError("the values schema is nested too deeply to be read") from None
         marker = _marker(schema_json)
         if marker is None or not os.path.exists(marker):
             _check_against_metaschema(schema)

@@ -50,6 +50,27 @@ _MAX_TRY_INDENT = 80
 _BRK_NONE, _BRK_BREAK, _BRK_CONTINUE = 0, 1, 2
 
 
+def _variables_used(lst: Any) -> set[str]:
+    """The Go names of the template variables (``$x``) a node tree mentions, walked without recursion."""
+    found: set[str] = set()
+    stack = [lst]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if isinstance(node, VariableNode):
+            found.add(node.ident[0])
+            continue
+        for field in getattr(node, "fields", ()):
+            val = getattr(node, field, None)
+            if isinstance(val, list) or hasattr(val, "fields"):
+                stack.append(val)
+    return found
+
+
 class _Scope:
     """Template variables visible at a point: Go name -> (Python local, iface-flag expression)."""
 
@@ -300,10 +321,19 @@ class TemplateCompiler:
         if self.indent < _MAX_INDENT and self.loops < _MAX_LOOPS:
             self.list(lst, scope, dot, doti)
             return
+        # only the variables the nested list mentions travel: passing every visible one made
+        # deeply nested ranges cost quadratic code and memory
+        used = _variables_used(lst)
+        innermost: dict[str, tuple[str, str]] = {}
+        for goname, local, iface in scope.vars:
+            if goname in used:
+                innermost[goname] = (local, iface)  # a shadowed variable cannot be reached inside
         visible: list[str] = []
-        for _, local, iface in scope.vars:
+        seen: set[str] = set()
+        for local, iface in innermost.values():
             for name in (local, iface):
-                if name not in ("True", "False") and name not in visible:
+                if name not in ("True", "False") and name not in seen:
+                    seen.add(name)
                     visible.append(name)
         outer, saved = self.cur, (self.indent, self.loops)
         fname = self.uid("_b")

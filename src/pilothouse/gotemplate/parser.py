@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from . import lexer as L
@@ -78,8 +79,9 @@ _WITH = L.WITH
 
 MAX_STACK_DEPTH = 10000
 MAX_PIPELINE_CMDS = 100000
-# Python's own recursion is the real limit on nested parentheses; stay well inside it.
-_PAREN_LIMIT = 400
+# Go's maxStackDepth: nested parenthesized pipelines beyond it are "max expression depth exceeded"
+_PAREN_LIMIT = 10000
+_PARSE_RECURSION_LIMIT = 120_000
 
 PARSE_COMMENTS = 1
 SKIP_FUNC_CHECK = 2
@@ -694,6 +696,11 @@ def parse(
         continue_ok=not has_function("continue"),
     )
     t._start_parse(has_function, _Stream(items), tree_set)
+    # Go allows 10,000 nested parentheses; each costs a few Python frames in this recursive
+    # descent (plain Python calls, which use no C stack), so the limit is raised while parsing
+    limit = sys.getrecursionlimit()
+    if limit < _PARSE_RECURSION_LIMIT:
+        sys.setrecursionlimit(_PARSE_RECURSION_LIMIT)
     try:
         t._parse()
         t._add()
@@ -701,5 +708,8 @@ def parse(
         raise e.args[0] from None
     except RecursionError:
         raise ParseError(name, 1, "max expression depth exceeded") from None
+    finally:
+        if limit < _PARSE_RECURSION_LIMIT:
+            sys.setrecursionlimit(limit)
     t._stop_parse()
     return tree_set

@@ -11,8 +11,8 @@ The regular expressions mirror the Go ones, with Go's narrower ``\\s`` spelled o
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
+from typing import Any
 
 from pilothouse.gotemplate.gostrconv import quote as go_quote
 from pilothouse.semver.version import SemverError, Version, compare_prerelease
@@ -30,14 +30,24 @@ _CV = (
 _OPS = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^"
 
 
+def _compile(pattern: str) -> Any:
+    # Go's regexp is RE2: matching is linear in the input. Python's backtracking engine takes
+    # quadratic time or worse on a long version ("1.0.0-" and 100 KB of digits), so RE2 it is.
+    import re2
+
+    opts = re2.Options()
+    opts.log_errors = False
+    return re2.compile(pattern, opts)
+
+
 @functools.cache
-def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _regexes() -> tuple[Any, Any, Any, Any]:
     """(one constraint, hyphen range, constraint finder, valid AND-group), compiled on first use."""
     return (
-        re.compile(rf"{_S}*({_OPS}){_S}*({_CV}){_S}*"),
-        re.compile(rf"{_S}*({_CV}){_S}+-{_S}+({_CV}){_S}*"),
-        re.compile(rf"({_OPS}){_S}*({_CV})"),
-        re.compile(rf"({_S}*({_OPS}){_S}*({_CV}){_S}*)((?:{_S}+|,{_S}*)({_OPS}){_S}*({_CV}){_S}*)*"),
+        _compile(rf"{_S}*({_OPS}){_S}*({_CV}){_S}*"),
+        _compile(rf"{_S}*({_CV}){_S}+-{_S}+({_CV}){_S}*"),
+        _compile(rf"({_OPS}){_S}*({_CV})"),
+        _compile(rf"({_S}*({_OPS}){_S}*({_CV}){_S}*)((?:{_S}+|,{_S}*)({_OPS}){_S}*({_CV}){_S}*)*"),
     )
 
 
