@@ -208,6 +208,24 @@ def plugin_commands() -> dict[str, str]:
         return {}
 
 
+def bad_color(argv: Sequence[str], err: IO[str]) -> bool:
+    """Helm's first pass over the global flags, before anything else: an invalid color mode stops
+    the program with a log line (even for completion requests)."""
+    from pilothouse.cli import global_flags
+
+    gfs = FlagSet([*global_flags.global_flags(), help_flag(ROOT_NAME)])
+    early = parse_args(gfs, argv, ignore_unknown=True, partial=True, warn=io.StringIO())
+    color = None
+    for flag, value in early.values:
+        if flag.dest == "color":
+            color = value
+    if color is not None and color not in ("never", "auto", "always"):
+        err.write(f'level=WARN msg="command failed" error="invalid color mode \\"{color}\\": must be one of: '
+                  'never, auto, always"\n')
+        return True
+    return False
+
+
 def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Execute one `pilot` command line; returns the exit code (errors raise `PilothouseError`)."""
     from pilothouse.cli import global_flags
@@ -216,12 +234,6 @@ def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | Non
     err = err or sys.stderr
     gflags = global_flags.global_flags()
     gfs = FlagSet([*gflags, help_flag(ROOT_NAME)])
-    early = parse_args(gfs, argv, ignore_unknown=True, partial=True, warn=io.StringIO())
-    color = early.last("color") if early.changed("color") else early.last("colour")
-    if color is not None and color not in ("never", "auto", "always"):
-        err.write(f'level=WARN msg="command failed" error="invalid color mode \\"{color}\\": must be one of: '
-                  'never, auto, always"\n')
-        return 1
     plugins = plugin_commands()
     found = find(argv, gfs, list(plugins))
     if found.plugin:

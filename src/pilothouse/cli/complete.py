@@ -100,17 +100,17 @@ def list_repos(ignored: Sequence[str] = ()) -> list[str]:
 
 def _load_index(repo: str):  # noqa: ANN202
     from pilothouse.repo.index import load_index_file
-    from pilothouse.repo.paths import cache_index_file
+    from pilothouse.repo.paths import cache_index_file, repository_cache
 
-    return load_index_file(cache_index_file(repo))
+    return load_index_file(os.path.join(repository_cache(), cache_index_file(repo)))
 
 
 def charts_of_repo(repo: str) -> list[str]:
     """Helm's ``compListChartsOfRepo``: the cached chart list, else the index's entries."""
-    from pilothouse.repo.paths import cache_charts_file
+    from pilothouse.repo.paths import cache_charts_file, repository_cache
 
     try:
-        with open(cache_charts_file(repo), encoding="utf-8", errors="replace") as fh:
+        with open(os.path.join(repository_cache(), cache_charts_file(repo)), encoding="utf-8", errors="replace") as fh:
             return [f"{repo}/{line.rstrip(chr(10))}" for line in fh.read().splitlines()]
     except FileNotFoundError:
         pass
@@ -137,7 +137,9 @@ def list_charts(to_complete: str, include_files: bool) -> Result:
             no_space = True
     for url in ("oci://\tChart OCI prefix", "https://\tChart URL prefix", "http://\tChart URL prefix",
                 "file://\tChart local URL prefix"):
-        if to_complete.startswith(url.split("\t")[0]):
+        # Helm compares with the whole entry, description included, so this never matches once a
+        # description is there; kept as Helm does it
+        if to_complete.startswith(url):
             no_file = no_space = True
         elif url.startswith(to_complete):
             out.append(url)
@@ -344,7 +346,7 @@ def get_completions(words: list[str]) -> tuple[list[str], int, str]:
         return [], DEFAULT, f"unable to find a command for arguments: [{' '.join(typed)}]"
     if found.plugin:
         return _complete_plugin(found.plugin, found.args, to_complete)
-    if found.path == ["help"]:
+    if found.path == ["help"] and not to_complete.startswith("-"):
         node: CommandInfo = command_table.ROOT
         for w in [a for a in found.args if not a.startswith("-")]:
             child = node.find_child(w)

@@ -143,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     saved_env = dict(os.environ)
     try:
+        from pilothouse.cli.cobra import bad_color
+
+        if bad_color(argv, sys.stderr):
+            return 1
         if argv and argv[0] in ("__complete", "__completeNoDesc"):
             from pilothouse.cli.complete import run_complete
 
