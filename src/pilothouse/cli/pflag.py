@@ -77,16 +77,13 @@ def _go_int(text: str, func: str, *, signed: bool, bits: int) -> int:
         neg = s[0] == "-"
         s = s[1:]
     base = 10
-    prefixed = False
     low = s[:2].lower()
     if low in ("0x", "0o", "0b"):
         base = {"0x": 16, "0o": 8, "0b": 2}[low]
         s = s[2:]
-        prefixed = True
     elif len(s) > 1 and s[0] == "0":
         base = 8
         s = s[1:]
-        prefixed = True
     if not s:
         raise syntax
     if "_" in s:
