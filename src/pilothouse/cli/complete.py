@@ -341,7 +341,7 @@ def get_completions(words: list[str]) -> tuple[list[str], int, str]:
     gfs = FlagSet([*gflags, cobra.help_flag(cobra.ROOT_NAME)])
     plugins = cobra.plugin_commands()
     try:
-        found = cobra.find(typed, gfs, list(plugins))
+        found = cobra.find(typed, gfs, plugins)
     except Exception:  # noqa: BLE001 - Cobra: "unable to find a command"
         return [], DEFAULT, f"unable to find a command for arguments: [{' '.join(typed)}]"
     if found.plugin:
