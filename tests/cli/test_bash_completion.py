@@ -97,3 +97,16 @@ def test_chart_references_from_repositories(script, tmp_path):
 def test_no_more_arguments_offers_nothing(script):
     # Helm's hint "_activeHelp_ ..." is not a choice
     assert _tab(script, "pilot version ") == []
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish", "powershell"])
+def test_other_shells_ask_pilot(tmp_path, shell):
+    # no zsh, fish or pwsh on the test machines: check what the scripts ask for, not how the shell runs them
+    env = isolated_env(tmp_path)
+    with_desc = subprocess.run([str(PILOT), "completion", shell], env=env, capture_output=True, text=True, check=True)
+    no_desc = subprocess.run([str(PILOT), "completion", shell, "--no-descriptions"], env=env, capture_output=True,
+                             text=True, check=True)
+    assert "__complete " in with_desc.stdout
+    assert "__completeNoDesc" not in with_desc.stdout
+    assert "__completeNoDesc" in no_desc.stdout
+    assert "pilot" in with_desc.stdout
