@@ -41,6 +41,10 @@ FALLBACK_USAGE = {
     "keyring": "keyring containing public keys",
 }
 
+# Helm's own flag value types, named as pflag prints them in help ("-o, --output format")
+VALUE_TYPE_NAMES = {"output": "format", "wait": "WaitStrategy", "post-renderer": "postRendererString",
+                    "post-renderer-args": "postRendererArgsSlice"}
+
 _DURATION_DEFAULT = re.compile(r"^\d+(h|m|s|ms)(\d+[ms])*$")
 
 
@@ -125,6 +129,8 @@ def flags_of(parser: argparse.ArgumentParser, command: str, skip: set[str]) -> l
         longs = [o[2:] for o in action.option_strings if o.startswith("--")]
         shorts = [o[1:] for o in action.option_strings if not o.startswith("--") and len(o) == 2]
         kind = _kind(action)
+        if longs and longs[0] in VALUE_TYPE_NAMES and kind in ("string", "stringArray"):
+            kind = VALUE_TYPE_NAMES[longs[0]]
         no_opt = ""
         if action.nargs == "?" and kind != "bool":
             no_opt = str(action.const)
