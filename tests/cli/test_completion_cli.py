@@ -111,7 +111,8 @@ RELEASE_LINES = [
     "status ''", "status r", "history ''", "uninstall ''", "uninstall rel ''", "rollback ''", "rollback rel ''",
     "get values ''", "get values rel --revision ''", "get all rel --revision ''", "status rel --revision ''",
     "upgrade ''", "test ''", "-n team status ''", "status -n team ''", "--namespace=team uninstall ''",
-    "get manifest ''", "get notes rel ''", "history rel ''", "rollback rel 1 ''",
+    "get manifest ''", "get notes rel ''", "history rel ''", "rollback rel 1 ''", "-n ''", "--namespace ''",
+    "status -n ''", "list --namespace=''", "-n t",
 ]
 
 
@@ -125,3 +126,15 @@ def test_unreachable_cluster_offers_nothing(tmp_path):
     # no kubeconfig at all: Helm answers no releases and the default directive
     for line in ("status ''", "uninstall ''", "rollback rel ''"):
         _compare(line, tmp_path)
+
+
+def test_kube_contexts_as_helm(tmp_path):
+    kc = tmp_path / "kc"
+    kc.write_text("apiVersion: v1\nkind: Config\ncurrent-context: a\ncontexts:\n"
+                  "- name: a\n  context: {cluster: ca, user: u}\n- name: b\n  context: {cluster: cb, user: u}\n"
+                  "clusters:\n- name: ca\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+                  "- name: cb\n  cluster: {server: 'https://127.0.0.1:2'}\nusers:\n- name: u\n  user: {}\n")
+    helm, pilot = both(["__complete", "--kube-context", ""], tmp_path, {"KUBECONFIG": str(kc)})
+    # Helm walks a Go map: its order varies from run to run, so compare the lines as a set
+    assert sorted(pilot.out.splitlines()) == sorted(helm.out.splitlines())
+    assert pilot.err == helm.err

@@ -206,28 +206,25 @@ def list_plugins(ignored: Sequence[str]) -> list[str]:
 
 
 def kube_contexts() -> Result:
-    """Context names (and their clusters) of the kubeconfig."""
+    """Context names (and their clusters) of the kubeconfig files."""
+    import yaml
+
     from pilothouse.plugin.env import _home
 
     path = os.environ.get("HELM_KUBECONFIG") or os.environ.get("KUBECONFIG") or \
         os.path.join(_home(), ".kube", "config")
     out: list[str] = []
-    try:
-        from pilothouse.goyaml import load as yaml_load  # type: ignore[attr-defined]
-    except ImportError:
-        yaml_load = None
     for p in path.split(os.pathsep):
         try:
             with open(p, encoding="utf-8") as fh:
-                text = fh.read()
-            import yaml
-
-            doc = yaml.safe_load(text) if yaml_load is None else yaml_load(text)
-        except Exception:  # noqa: BLE001
+                doc = yaml.safe_load(fh)
+        except (OSError, yaml.YAMLError):
             continue
-        for ctx in (doc or {}).get("contexts") or []:
+        contexts = doc.get("contexts") if isinstance(doc, dict) else None
+        for ctx in contexts if isinstance(contexts, list) else []:
             if isinstance(ctx, dict) and ctx.get("name"):
-                out.append(f"{ctx['name']}\t{(ctx.get('context') or {}).get('cluster', '')}")
+                body = ctx.get("context") if isinstance(ctx.get("context"), dict) else {}
+                out.append(f"{ctx['name']}\t{body.get('cluster', '')}")
     return out, NO_FILE_COMP
 
 
@@ -306,7 +303,7 @@ def flag_values(path: str, flag: Flag, args: list[str], values: list[tuple[Flag,
 
             client = KubeClient.from_kubeconfig(os.environ.get("HELM_KUBECONFIG") or None,
                                                 os.environ.get("HELM_KUBECONTEXT") or None, None)
-            items = client.core("Namespace").list()  # type: ignore[attr-defined]
+            items = client.list(client.core("Namespace"))
             return [i["metadata"]["name"] for i in items], NO_FILE_COMP
         except Exception:  # noqa: BLE001
             return [], DEFAULT
