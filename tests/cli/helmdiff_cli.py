@@ -46,13 +46,19 @@ def run(binary: Path, args: list[str], env: dict[str, str], cwd: Path) -> Outcom
     return Outcome(res.returncode, res.stdout, res.stderr)
 
 
-_HELM_WORD = re.compile(r"\bhelm\b")
+# the program's name as a word of its own (file names such as helm_repo_add.md included)
+_HELM_WORD = re.compile(r"(?<![A-Za-z0-9])helm(?![A-Za-z0-9])")
 
 
-def normalise(text: str) -> str:
-    """Helm's output as `pilot` would say it: the program name replaced."""
+def normalise(text: str, keep: tuple[str, ...] = ()) -> str:
+    """Helm's output as `pilot` would say it: the program name replaced (not inside ``keep``)."""
     text = text.replace(str(HELM), str(PILOT))
-    return _HELM_WORD.sub("pilot", text)
+    for i, k in enumerate(keep):
+        text = text.replace(k, f"\x00{i}\x00")
+    text = _HELM_WORD.sub("pilot", text)
+    for i, k in enumerate(keep):
+        text = text.replace(f"\x00{i}\x00", k)
+    return text
 
 
 def both(args: list[str], tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[Outcome, Outcome]:
@@ -60,7 +66,8 @@ def both(args: list[str], tmp: Path, extra_env: dict[str, str] | None = None) ->
     env = isolated_env(tmp, extra_env)
     helm = run(HELM, args, env, tmp)
     pilot = run(PILOT, args, env, tmp)
-    return Outcome(helm.rc, normalise(helm.out), normalise(helm.err)), pilot
+    keep = (str(tmp),)
+    return Outcome(helm.rc, normalise(helm.out, keep), normalise(helm.err, keep)), pilot
 
 
 def usage_part(text: str) -> str:

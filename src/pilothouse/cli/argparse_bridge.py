@@ -23,6 +23,28 @@ DEPRECATED: dict[str, dict[str, str]] = {
 }
 HIDDEN: dict[str, set[str]] = {"create": {"chart-api-version"}}
 
+# a usage line for common flags a command declares without one (help output never shows a blank)
+FALLBACK_USAGE = {
+    "cert-file": "identify the client with this TLS certificate file",
+    "key-file": "identify the client with this TLS key file",
+    "ca-file": "verify the server's certificate with this CA bundle",
+    "insecure-skip-tls-verify": "do not verify the server's TLS certificate",
+    "plain-http": "use plain HTTP instead of HTTPS",
+    "username": "repository or registry username",
+    "password": "repository or registry password",
+    "allow-deprecated-repos": "allow adding repositories that have been permanently removed",
+    "output": "prints the output in the specified format. Allowed values: table, json, yaml",
+    "no-headers": "suppress headers in the output",
+    "timeout": "time to wait for the operation to complete",
+    "skip-refresh": "do not refresh the local repository cache",
+    "verify": "verify the packages against signatures",
+    "keyring": "keyring containing public keys",
+}
+
+# Helm's own flag value types, named as pflag prints them in help ("-o, --output format")
+VALUE_TYPE_NAMES = {"output": "format", "wait": "WaitStrategy", "post-renderer": "postRendererString",
+                    "post-renderer-args": "postRendererArgsSlice"}
+
 _DURATION_DEFAULT = re.compile(r"^\d+(h|m|s|ms)(\d+[ms])*$")
 
 
@@ -107,6 +129,8 @@ def flags_of(parser: argparse.ArgumentParser, command: str, skip: set[str]) -> l
         longs = [o[2:] for o in action.option_strings if o.startswith("--")]
         shorts = [o[1:] for o in action.option_strings if not o.startswith("--") and len(o) == 2]
         kind = _kind(action)
+        if longs and longs[0] in VALUE_TYPE_NAMES and kind in ("string", "stringArray"):
+            kind = VALUE_TYPE_NAMES[longs[0]]
         no_opt = ""
         if action.nargs == "?" and kind != "bool":
             no_opt = str(action.const)
@@ -114,6 +138,7 @@ def flags_of(parser: argparse.ArgumentParser, command: str, skip: set[str]) -> l
         if isinstance(action, argparse._StoreFalseAction):
             default = True
         usage = action.help if isinstance(action.help, str) and action.help is not argparse.SUPPRESS else ""
+        usage = usage or FALLBACK_USAGE.get(longs[0] if longs else "", "")
         for i, name in enumerate(longs or shorts):
             out.append(Flag(name, shorts[0] if shorts and i == 0 and longs else "", kind, usage,
                             _default_text(default, kind), no_opt=no_opt,

@@ -21,11 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _walk(node: CommandInfo, path: list[str]):  # noqa: ANN202 - yields (path, node)
-    yield path, node
+    """Every visible command, sub-commands before their parent (the order Cobra writes the files in)."""
     for name in sorted(node.children):
         child = node.children[name]
         if not child.hidden:
             yield from _walk(child, [*path, name])
+    yield path, node
 
 
 def _flags(path: list[str], node: CommandInfo) -> tuple[str, str]:

@@ -21,7 +21,8 @@ def env_vars() -> dict[str, str]:
 
     env = os.environ
     s = HelmSettings.from_environ()
-    s.kubeconfig = env.get("HELM_KUBECONFIG") or env.get("KUBECONFIG", "")
+    # Helm's --kubeconfig default ("") replaces what it read from KUBECONFIG: only the flag shows
+    s.kubeconfig = env.get("HELM_KUBECONFIG", "")
     s.helm_bin = sys.argv[0] if sys.argv and sys.argv[0] else "pilot"
     try:
         s.debug = parse_bool(env.get("HELM_DEBUG", ""))

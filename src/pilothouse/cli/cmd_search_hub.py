@@ -97,14 +97,21 @@ def elements(results: list[dict[str, Any]], endpoint: str) -> list[dict[str, Any
 
 def run(args: argparse.Namespace) -> int:
     from pilothouse.cli.cmd_dependency import format_table
-    from pilothouse.cli.cmd_status import write_json, write_yaml
+    from pilothouse.cli.cmd_status import write_yaml
     from pilothouse.errors import RepoError
 
     items = elements(search(args.endpoint, " ".join(args.keywords)), args.endpoint)
     if not items and args.fail_on_no_result:
         raise RepoError("no results found")
     if args.output == "json":
-        write_json(sys.stdout, items)
+        # a Go struct: fields in declaration order (YAML goes through a map, so sorted)
+        from pilothouse.release.gojson import Struct, encode
+
+        structs = [Struct([("url", i["url"]), ("version", i["version"]), ("app_version", i["app_version"]),
+                           ("description", i["description"]),
+                           ("repository", Struct([("url", i["repository"]["url"]),
+                                                  ("name", i["repository"]["name"])]))]) for i in items]
+        sys.stdout.write(encode(structs) + "\n")
     elif args.output == "yaml":
         write_yaml(sys.stdout, items)
     elif not items:
@@ -115,5 +122,6 @@ def run(args: argparse.Namespace) -> int:
         for i in items:
             rows.append([i["url"], i["version"], i["app_version"], i["description"]]
                         + ([i["repository"]["url"]] if args.list_repo_url else []))
-        sys.stdout.write(format_table(rows, args.max_col_width) + "\n")
+        # uitable: a width of 0 means no limit
+        sys.stdout.write(format_table(rows, args.max_col_width or sys.maxsize) + "\n")
     return 0

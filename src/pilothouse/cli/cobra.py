@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -98,7 +98,7 @@ class Found:
     plugin: str = ""
 
 
-def find(argv: Sequence[str], fs: FlagSet, plugins: Sequence[str]) -> Found:
+def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
     """Walk the command tree along the non-flag words of ``argv``."""
     node = command_table.ROOT
     path: list[str] = []
@@ -122,7 +122,7 @@ def find(argv: Sequence[str], fs: FlagSet, plugins: Sequence[str]) -> Found:
     if not path:
         words = strip_flags(args, fs)
         if words:
-            hint = suggestions(node, words[0], plugins)
+            hint = suggestions(node, words[0], list(plugins))
             text = "".join(f"\t{s}\n" for s in hint)
             raise UsageError(f'unknown command "{words[0]}" for "{ROOT_NAME}"'
                              + (f"\n\nDid you mean this?\n{text}" if hint else "")
@@ -160,7 +160,7 @@ def validate_args(path: Sequence[str], node: CommandInfo, args: Sequence[str]) -
 
 
 def render_help(path: Sequence[str], node: CommandInfo, local: Sequence[Flag], inherited: Sequence[Flag],
-                plugins: dict[str, str], *, long: str = "", usage_only: bool = False) -> str:
+                plugins: Mapping[str, str], *, long: str = "", usage_only: bool = False) -> str:
     """Cobra's default help (and usage) template, filled for one command."""
     out = io.StringIO()
     if not usage_only:
@@ -194,7 +194,34 @@ def render_help(path: Sequence[str], node: CommandInfo, local: Sequence[Flag], i
     return out.getvalue()
 
 
-def plugin_commands() -> dict[str, str]:
+class LazyPlugins(Mapping[str, str]):
+    """cli/v1 plugin command -> one-line usage, read from disk the first time it is consulted
+    (a built-in command never needs the plugins, so it never pays for finding them)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._data is None:
+            self._data = _read_plugin_commands()
+        return self._data
+
+    def __getitem__(self, key: str) -> str:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+def plugin_commands() -> LazyPlugins:
+    """The plugin commands, found when first needed."""
+    return LazyPlugins()
+
+
+def _read_plugin_commands() -> dict[str, str]:
     """cli/v1 plugin command -> its one-line usage (nothing when plugins are off or broken)."""
     try:
         from pilothouse.cli.plugin_dispatch import cli_plugins
@@ -208,6 +235,24 @@ def plugin_commands() -> dict[str, str]:
         return {}
 
 
+def bad_color(argv: Sequence[str], err: IO[str]) -> bool:
+    """Helm's first pass over the global flags, before anything else: an invalid color mode stops
+    the program with a log line (even for completion requests)."""
+    from pilothouse.cli import global_flags
+
+    gfs = FlagSet([*global_flags.global_flags(), help_flag(ROOT_NAME)])
+    early = parse_args(gfs, argv, ignore_unknown=True, partial=True, warn=io.StringIO())
+    color = None
+    for flag, value in early.values:
+        if flag.dest == "color":
+            color = value
+    if color is not None and color not in ("never", "auto", "always"):
+        err.write(f'level=WARN msg="command failed" error="invalid color mode \\"{color}\\": must be one of: '
+                  'never, auto, always"\n')
+        return True
+    return False
+
+
 def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Execute one `pilot` command line; returns the exit code (errors raise `PilothouseError`)."""
     from pilothouse.cli import global_flags
@@ -216,14 +261,8 @@ def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | Non
     err = err or sys.stderr
     gflags = global_flags.global_flags()
     gfs = FlagSet([*gflags, help_flag(ROOT_NAME)])
-    early = parse_args(gfs, argv, ignore_unknown=True, partial=True, warn=io.StringIO())
-    color = early.last("color") if early.changed("color") else early.last("colour")
-    if color is not None and color not in ("never", "auto", "always"):
-        err.write(f'level=WARN msg="command failed" error="invalid color mode \\"{color}\\": must be one of: '
-                  'never, auto, always"\n')
-        return 1
     plugins = plugin_commands()
-    found = find(argv, gfs, list(plugins))
+    found = find(argv, gfs, plugins)
     if found.plugin:
         from pilothouse.cli import plugin_dispatch
 
@@ -274,7 +313,7 @@ def _long_help(path: Sequence[str]) -> str:
     return LONG.get(" ".join(path), "")
 
 
-def _help_command(args: Sequence[str], gflags: list[Flag], plugins: dict[str, str], out: IO[str]) -> int:
+def _help_command(args: Sequence[str], gflags: list[Flag], plugins: Mapping[str, str], out: IO[str]) -> int:
     """Cobra's ``help [command]``: the help of the named command, or an unknown-topic note."""
     node = command_table.ROOT
     path: list[str] = []

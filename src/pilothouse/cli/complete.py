@@ -100,17 +100,17 @@ def list_repos(ignored: Sequence[str] = ()) -> list[str]:
 
 def _load_index(repo: str):  # noqa: ANN202
     from pilothouse.repo.index import load_index_file
-    from pilothouse.repo.paths import cache_index_file
+    from pilothouse.repo.paths import cache_index_file, repository_cache
 
-    return load_index_file(cache_index_file(repo))
+    return load_index_file(os.path.join(repository_cache(), cache_index_file(repo)))
 
 
 def charts_of_repo(repo: str) -> list[str]:
     """Helm's ``compListChartsOfRepo``: the cached chart list, else the index's entries."""
-    from pilothouse.repo.paths import cache_charts_file
+    from pilothouse.repo.paths import cache_charts_file, repository_cache
 
     try:
-        with open(cache_charts_file(repo), encoding="utf-8", errors="replace") as fh:
+        with open(os.path.join(repository_cache(), cache_charts_file(repo)), encoding="utf-8", errors="replace") as fh:
             return [f"{repo}/{line.rstrip(chr(10))}" for line in fh.read().splitlines()]
     except FileNotFoundError:
         pass
@@ -137,7 +137,9 @@ def list_charts(to_complete: str, include_files: bool) -> Result:
             no_space = True
     for url in ("oci://\tChart OCI prefix", "https://\tChart URL prefix", "http://\tChart URL prefix",
                 "file://\tChart local URL prefix"):
-        if to_complete.startswith(url.split("\t")[0]):
+        # Helm compares with the whole entry, description included, so this never matches once a
+        # description is there; kept as Helm does it
+        if to_complete.startswith(url):
             no_file = no_space = True
         elif url.startswith(to_complete):
             out.append(url)
@@ -204,28 +206,25 @@ def list_plugins(ignored: Sequence[str]) -> list[str]:
 
 
 def kube_contexts() -> Result:
-    """Context names (and their clusters) of the kubeconfig."""
+    """Context names (and their clusters) of the kubeconfig files."""
+    import yaml
+
     from pilothouse.plugin.env import _home
 
     path = os.environ.get("HELM_KUBECONFIG") or os.environ.get("KUBECONFIG") or \
         os.path.join(_home(), ".kube", "config")
     out: list[str] = []
-    try:
-        from pilothouse.goyaml import load as yaml_load  # type: ignore[attr-defined]
-    except ImportError:
-        yaml_load = None
     for p in path.split(os.pathsep):
         try:
             with open(p, encoding="utf-8") as fh:
-                text = fh.read()
-            import yaml
-
-            doc = yaml.safe_load(text) if yaml_load is None else yaml_load(text)
-        except Exception:  # noqa: BLE001
+                doc = yaml.safe_load(fh)
+        except (OSError, yaml.YAMLError):
             continue
-        for ctx in (doc or {}).get("contexts") or []:
+        contexts = doc.get("contexts") if isinstance(doc, dict) else None
+        for ctx in contexts if isinstance(contexts, list) else []:
             if isinstance(ctx, dict) and ctx.get("name"):
-                out.append(f"{ctx['name']}\t{(ctx.get('context') or {}).get('cluster', '')}")
+                body = ctx.get("context") if isinstance(ctx.get("context"), dict) else {}
+                out.append(f"{ctx['name']}\t{body.get('cluster', '')}")
     return out, NO_FILE_COMP
 
 
@@ -304,7 +303,7 @@ def flag_values(path: str, flag: Flag, args: list[str], values: list[tuple[Flag,
 
             client = KubeClient.from_kubeconfig(os.environ.get("HELM_KUBECONFIG") or None,
                                                 os.environ.get("HELM_KUBECONTEXT") or None, None)
-            items = client.core("Namespace").list()  # type: ignore[attr-defined]
+            items = client.list(client.core("Namespace"))
             return [i["metadata"]["name"] for i in items], NO_FILE_COMP
         except Exception:  # noqa: BLE001
             return [], DEFAULT
@@ -339,12 +338,12 @@ def get_completions(words: list[str]) -> tuple[list[str], int, str]:
     gfs = FlagSet([*gflags, cobra.help_flag(cobra.ROOT_NAME)])
     plugins = cobra.plugin_commands()
     try:
-        found = cobra.find(typed, gfs, list(plugins))
+        found = cobra.find(typed, gfs, plugins)
     except Exception:  # noqa: BLE001 - Cobra: "unable to find a command"
         return [], DEFAULT, f"unable to find a command for arguments: [{' '.join(typed)}]"
     if found.plugin:
         return _complete_plugin(found.plugin, found.args, to_complete)
-    if found.path == ["help"]:
+    if found.path == ["help"] and not to_complete.startswith("-"):
         node: CommandInfo = command_table.ROOT
         for w in [a for a in found.args if not a.startswith("-")]:
             child = node.find_child(w)

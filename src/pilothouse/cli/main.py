@@ -146,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     install()
     try:
+        from pilothouse.cli.cobra import bad_color
+
+        if bad_color(argv, sys.stderr):
+            return 1
         if argv and argv[0] in ("__complete", "__completeNoDesc"):
             from pilothouse.cli.complete import run_complete
 

@@ -77,21 +77,17 @@ def _go_int(text: str, func: str, *, signed: bool, bits: int) -> int:
         neg = s[0] == "-"
         s = s[1:]
     base = 10
-    prefixed = False
     low = s[:2].lower()
     if low in ("0x", "0o", "0b"):
         base = {"0x": 16, "0o": 8, "0b": 2}[low]
         s = s[2:]
-        prefixed = True
     elif len(s) > 1 and s[0] == "0":
         base = 8
         s = s[1:]
-        prefixed = True
     if not s:
         raise syntax
     if "_" in s:
-        # Go literal syntax: an underscore separates digits, or follows a base prefix
-        if (s.startswith("_") and not prefixed) or s.endswith("_") or "__" in s:
+        if not underscore_ok(text):
             raise syntax
         s = s.replace("_", "")
     if any(c not in _INT_BODY[base] for c in s):
@@ -105,6 +101,30 @@ def _go_int(text: str, func: str, *, signed: bool, bits: int) -> int:
     if value >= 1 << bits:
         raise rng
     return value
+
+
+def underscore_ok(text: str) -> bool:
+    """Go's ``underscoreOK``: underscores only between digits (a base prefix counts as one)."""
+    s = text[1:] if text[:1] in ("+", "-") else text
+    saw = "^"
+    i = 0
+    hexa = False
+    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
+        i, saw, hexa = 2, "0", s[1].lower() == "x"
+    while i < len(s):
+        c = s[i]
+        if c.isascii() and (c.isdigit() or (hexa and c.lower() in "abcdef")):
+            saw = "0"
+        elif c == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+        i += 1
+    return saw != "_"
 
 
 def parse_int(text: str, bits: int = 64) -> int:
@@ -124,6 +144,10 @@ def parse_float(text: str, bits: int = 64) -> float:
     """Go's ``strconv.ParseFloat`` (decimal, hex with ``p`` exponent, inf/nan)."""
     syntax = ValueError(f"strconv.ParseFloat: parsing {go_quote(text)}: invalid syntax")
     s = text
+    if "_" in s:
+        if not underscore_ok(s):
+            raise syntax
+        s = s.replace("_", "")
     if _FLOAT.fullmatch(s):
         value = float(s)
     elif re.fullmatch(r"[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+", s):

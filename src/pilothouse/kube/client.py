@@ -46,11 +46,13 @@ class KubeClient:
         self._version: dict[str, Any] | None = None
         self._lock = threading.RLock()
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        token = config.bearer_token()
+        # as client-go: credentials only over TLS, never in clear text to a plain-HTTP server
+        secure = config.server.startswith("https")
+        token = config.bearer_token() if secure else None
         auth = None
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        elif config.username:
+        elif config.username and secure:
             auth = (config.username, config.password or "")
         if config.impersonate:
             headers["Impersonate-User"] = config.impersonate
@@ -76,7 +78,9 @@ class KubeClient:
         self._http = httpx.Client(base_url=config.server.rstrip("/"), headers=headers, verify=verify, auth=auth,
                                   timeout=timeout, limits=limits)
         if config.impersonate_groups:
-            self._http.headers["Impersonate-Group"] = ",".join(config.impersonate_groups)
+            # one header line per group, as client-go sends them (a joined value would be one group)
+            self._http.headers = httpx.Headers([*self._http.headers.multi_items(),
+                                                *(("Impersonate-Group", g) for g in config.impersonate_groups)])
 
     @classmethod
     def from_kubeconfig(cls, kubeconfig: str | None = None, context: str | None = None,

@@ -137,11 +137,16 @@ def load_config(kubeconfig: str | None = None, context: str | None = None, names
     kube_apiserver = kube_apiserver or os.environ.get("HELM_KUBEAPISERVER") or None
     kube_token = kube_token or os.environ.get("HELM_KUBETOKEN") or None
     kube_ca_file = kube_ca_file or os.environ.get("HELM_KUBECAFILE") or None
+    insecure = insecure or os.environ.get("HELM_KUBEINSECURE_SKIP_TLS_VERIFY", "").lower() in ("1", "t", "true")
+    tls_server_name = os.environ.get("HELM_KUBETLS_SERVER_NAME") or None
     docs = _load_docs(_files(kubeconfig), explicit=bool(kubeconfig))
     if not docs:
         if kube_apiserver:
             return ClusterConfig(server=kube_apiserver, namespace=namespace or "default", token=kube_token,
-                                 ca_file=kube_ca_file, insecure=insecure)
+                                 ca_file=kube_ca_file, insecure=insecure, tls_server_name=tls_server_name,
+                                 impersonate=os.environ.get("HELM_KUBEASUSER") or None,
+                                 impersonate_groups=[g for g in os.environ.get("HELM_KUBEASGROUPS", "").split(",")
+                                                     if g])
         return _in_cluster(namespace)
     current = context
     if not current:
@@ -168,7 +173,7 @@ def load_config(kubeconfig: str | None = None, context: str | None = None, names
     cfg.namespace = namespace or ns_ctx or "default"
     cfg.namespace_from_context = bool(ns_ctx) and not namespace
     cfg.insecure = insecure or bool(cl.get("insecure-skip-tls-verify"))
-    cfg.tls_server_name = cl.get("tls-server-name")
+    cfg.tls_server_name = tls_server_name or cl.get("tls-server-name")
     if kube_ca_file:
         cfg.ca_file = kube_ca_file
     elif cl.get("certificate-authority-data"):
@@ -188,10 +193,10 @@ def load_config(kubeconfig: str | None = None, context: str | None = None, names
     cfg.username = user.get("username")
     cfg.password = user.get("password")
     cfg.exec_config = user.get("exec")
-    cfg.impersonate = user.get("as") or os.environ.get("HELM_KUBEASUSER") or None
-    groups = user.get("as-groups") or []
-    env_groups = os.environ.get("HELM_KUBEASGROUPS")
-    cfg.impersonate_groups = list(groups) + ([g for g in env_groups.split(",") if g] if env_groups else [])
+    # --kube-as-user/--kube-as-group (HELM_KUBEASUSER/HELM_KUBEASGROUPS) override the kubeconfig's, as in client-go
+    cfg.impersonate = os.environ.get("HELM_KUBEASUSER") or user.get("as") or None
+    env_groups = [g for g in os.environ.get("HELM_KUBEASGROUPS", "").split(",") if g]
+    cfg.impersonate_groups = env_groups or list(user.get("as-groups") or [])
     if not cfg.server:
         raise KubeError("kubernetes cluster unreachable: invalid configuration: no server found for cluster "
                         f'"{ctx_body.get("cluster", "")}"')
