@@ -66,7 +66,13 @@ class Install(ReleaseChange):
         vals = dict(values or {})
         check_chart(chart)
         if interacts_with_server(self.dry_run):
-            cfg.kube.is_reachable()
+            try:
+                cfg.kube.is_reachable()
+            except PilothouseError as err:
+                from pilothouse import slog
+
+                slog.error(f"cluster reachability check failed: {err}")
+                raise type(err)(f"cluster reachability check failed: {err}") from None
         self._check_hide_secret()
         self._available_name()
         if self.force_replace and self.server_side:

@@ -136,14 +136,16 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.errors import PilothouseError, ReleaseError
 
     check_output(args.output)
-    name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
-                                             name_template=args.name_template)
-    chart_path = locate_chart(args, chart_ref)
+    # everything Helm's runInstall does fails as "INSTALLATION FAILED: ...": naming, locating the
+    # chart, merging values, loading it and checking its dependencies
     try:
+        name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
+                                                 name_template=args.name_template)
+        chart_path = locate_chart(args, chart_ref)
+        vals = values_from_args(args)
         chart = load_release_chart(chart_path, dependency_update=args.dependency_update, keyring=args.keyring)
     except PilothouseError as err:
         raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
-    vals = values_from_args(args)
     cfg = config_from_args(args)
     action = build_install(cfg, args, name)
     try:
