@@ -185,3 +185,32 @@ def test_dependency_update_then_list(diff):
     diff.check(["dependency", "build", "charts/parent"])
     # the subchart's template file ends with no newline, so 4.1.4 and 4.2 agree here
     diff.check(["template", "r", "charts/parent"])
+
+
+DEBUG_LINES = [
+    f"template r1 {C} --debug",
+    "template r1 charts/suite --debug --skip-tests",
+    "template r1 {corpus}/helmtest-invalid-yaml",
+    "template r1 {corpus}/helmtest-invalid-yaml --debug",
+    "template r1 {corpus}/helmtest-schema",
+    "template r1 {corpus}/helmtest-schema --debug",
+    "template r1 {corpus}/helmtest-schema-negative",
+    "template r1 {corpus}/helmtest-subchart --debug",
+    "template r1 {corpus}/helmtest-subchart --show-only charts/subchart1/templates/service.yaml",
+    f"template r1 {C} --devel --debug",
+    "lint {corpus}/helmtest-schema-negative",
+    "lint {corpus}/helmtest-subchart --with-subcharts",
+    "lint {corpus}/helmtest-three-level-umbrella --with-subcharts",
+    "lint {corpus}/helmtest-invalid-yaml",
+]
+
+
+@pytest.mark.parametrize("line", DEBUG_LINES)
+def test_debug_and_corpus_line(diff, line):
+    import os
+
+    from corpus_cases import ABSENT_REASON, CORPUS
+
+    charts = os.path.join(CORPUS, "charts")
+    assert os.path.isdir(charts), ABSENT_REASON
+    diff.check(shlex.split(line.format(corpus=charts)))

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
                 rel = inst.run(chart, vals)
             except PilothouseError as err:
                 raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
-            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes)
+            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
             return 0
     action = Upgrade(
         cfg, namespace=cfg.namespace, dry_run=dry, wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs,
@@ -80,5 +80,11 @@ def run(args: argparse.Namespace) -> int:
         raise ReleaseError(f"UPGRADE FAILED: {err}") from None
     if args.output == "table":
         print(f'Release "{args.release}" has been upgraded. Happy Helming!')
-    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes)
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
     return 0
+
+
+def _debug() -> bool:
+    from pilothouse import slog
+
+    return slog.debug_enabled()
