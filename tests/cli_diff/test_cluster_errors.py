@@ -24,7 +24,6 @@ COMMANDS = [
     "list",
     "install r1 charts/web",
     "upgrade r1 charts/web",
-    "upgrade r1 charts/web --install",
     "status r1",
     "history r1",
     "uninstall r1",
@@ -46,6 +45,18 @@ def _kubeconfig(diff, server: str) -> dict[str, str]:
 @pytest.mark.parametrize("line", COMMANDS)
 def test_refused(diff, line):
     diff.check(shlex.split(line), env=_kubeconfig(diff, "https://127.0.0.1:1"))
+
+
+def test_refused_upgrade_install(diff):
+    # 4.2 asks for the history through the History action, which checks reachability first
+    # (pkg/cmd/upgrade.go); 4.1.4 read the storage directly and failed on its first request
+    def v42(r):
+        import re
+
+        return type(r)(r.out, re.sub(r'Get "https://127.0.0.1:1/api/v1/namespaces/default/secrets\?[^"]*"',
+                                     'Get "https://127.0.0.1:1/version"', r.err), r.rc)
+
+    diff.check(["upgrade", "r1", "charts/web", "--install"], env=_kubeconfig(diff, "https://127.0.0.1:1"), v42=v42)
 
 
 @pytest.mark.parametrize("line", ["list", "install r1 charts/web", "status r1"])
