@@ -55,9 +55,19 @@ def line(level: str, msg: str, **attrs: Any) -> str:
     return " ".join(parts)
 
 
+_TRUE = ("1", "t", "true", "yes")
+
+
 def debug_enabled() -> bool:
-    """--debug (or HELM_DEBUG) was given."""
-    return os.environ.get("HELM_DEBUG", "").lower() in ("1", "true", "t", "yes")
+    """--debug (or HELM_DEBUG) was given: the flag wins over the variable, as in Helm."""
+    for arg in sys.argv[1:]:
+        if arg == "--":
+            break
+        if arg == "--debug":
+            return True
+        if arg.startswith("--debug="):
+            return arg.split("=", 1)[1].lower() in _TRUE
+    return os.environ.get("HELM_DEBUG", "").lower() in _TRUE
 
 
 def error(msg: str, **attrs: Any) -> None:

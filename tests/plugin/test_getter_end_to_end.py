@@ -36,3 +36,25 @@ def test_pull_and_template_through_a_wasm_getter(helm_home, c_getter_wasm, pilot
     assert res.returncode == 1
     assert "demo getter: demo://anything/charts/missing-1.0.0.tgz not found" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_repo_add_through_a_wasm_getter_keeps_the_scheme(helm_home, c_getter_wasm, pilot, tmp_path):
+    d = helm_home.add("demo-getter", (EXAMPLE / "plugin.yaml").read_text(), {"plugin.wasm": c_getter_wasm})
+    (d / "charts").mkdir()
+    src = tmp_path / "src" / "viagetter"
+    (src / "templates").mkdir(parents=True)
+    (src / "Chart.yaml").write_text("apiVersion: v2\nname: viagetter\nversion: 0.3.0\n")
+    (src / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\n")
+    assert pilot("package", str(src), "-d", str(d / "charts")).returncode == 0
+    assert pilot("repo", "index", str(d / "charts"), "--url", "demo://anything/charts").returncode == 0
+    policy.approve("demo-getter", wasm.policy.requested(load_dir(str(d)).metadata.runtime_config, "p", str(d)))
+
+    res = pilot("repo", "add", "viademo", "demo://anything/charts")
+    assert (res.returncode, res.stdout, res.stderr) == (0, '"viademo" has been added to your repositories\n', "")
+    res = pilot("repo", "list")
+    assert res.stdout.splitlines()[1].split() == ["viademo", "demo://anything/charts"]
+    res = pilot("template", "rel", "viademo/viagetter")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == ("---\n# Source: viagetter/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n"
+                          "metadata:\n  name: rel-cm\n")

@@ -54,7 +54,7 @@ def test_install_without_dependency_update_refuses(pilot, parent):
     rc, _, err = pilot("install", "web", str(parent))
     assert rc == 1
     assert err == ("Error: INSTALLATION FAILED: an error occurred while checking for chart dependencies. You may need "
-                   "to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in "
+                   "to run 'pilot dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in "
                    "charts/ directory: sub\n")
 
 

@@ -41,8 +41,16 @@ class Manager:
     plain_http: bool = False
     repository_config: str = ""
     repository_cache: str = ""
+    debug: bool | None = None  # None: --debug / HELM_DEBUG as the command line set them
 
     # --- repositories -----------------------------------------------------------------------
+
+    def _debug(self) -> bool:
+        if self.debug is not None:
+            return self.debug
+        from pilothouse import slog
+
+        return slog.debug_enabled()
 
     def _repos(self) -> object:
         from pilothouse.repo.paths import repository_config
@@ -159,7 +167,8 @@ class Manager:
                           "directory", file=self.out)
                     continue
                 if d.repository.startswith("file://"):
-                    print(f"Archiving {d.name} from repo {d.repository}", file=self.out)
+                    if self._debug():
+                        print(f"Archiving {d.name} from repo {d.repository}", file=self.out)
                     save(load(os.path.join(self.chart_path, d.repository[len("file://"):])), tmp)
                     continue
                 print(f"Downloading {d.name} from repo {d.repository}", file=self.out)
@@ -237,7 +246,7 @@ class Manager:
         req = chart.metadata.dependencies  # type: ignore[attr-defined]
         if hash_req(req, lock.dependencies) != lock.digest:
             raise ChartError("the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml). "
-                             "Please update the dependencies with 'helm dependency update'")
+                             "Please update the dependencies with 'pilot dependency update'")
         if not self.skip_update:
             self._update_repos([d for d in lock.dependencies if d is not None])
         self._download([d for d in lock.dependencies if d is not None], os.path.join(self.chart_path, "charts"))

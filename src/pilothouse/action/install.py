@@ -66,11 +66,23 @@ class Install(ReleaseChange):
         vals = dict(values or {})
         check_chart(chart)
         if interacts_with_server(self.dry_run):
-            cfg.kube.is_reachable()
-        self._check_hide_secret()
+            try:
+                cfg.kube.is_reachable()
+            except PilothouseError as err:
+                from pilothouse import slog
+
+                slog.error(f"cluster reachability check failed: {err}")
+                raise type(err)(f"cluster reachability check failed: {err}") from None
+        try:
+            self._check_hide_secret()
+        except PilothouseError as err:
+            from pilothouse import slog
+
+            slog.error(str(err))
+            raise
         self._available_name()
-        if self.force_replace and self.server_side:
-            raise PilothouseError("invalid operation: cannot use server-side apply and force replace together")
+        # server-side apply with force-replace is refused by the kube client's update only: a fresh
+        # install creates its objects and never gets there
         if interacts_with_server(self.dry_run) and not self.skip_crds and chart.crd_objects():
             if is_dry_run(self.dry_run):
                 cfg.log.warning("This chart or one of its subcharts contains CRDs. Rendering may fail or contain "

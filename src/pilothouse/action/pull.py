@@ -82,7 +82,7 @@ class ChartDownloader:
             cv = idx.get(chart_name, version)
         except RepoError as err:
             raise RepoError(f'chart "{chart_name}" matching {version} not found in {entry.name} index. '
-                            f"(try 'helm repo update'): {err}") from None
+                            f"(try 'pilot repo update'): {err}") from None
         if not cv.urls:
             raise RepoError(f'chart "{ref}" has no downloadable URLs')
         return resolve_reference_url(entry.url, cv.urls[0]), cv.digest

@@ -91,6 +91,9 @@ class Rollback:
                        force_replace=self.force_replace, upgrade_csa_manager=True)
         except PilothouseError as err:
             msg = f'Rollback "{target.name}" failed: {err}'
+            from pilothouse import slog
+
+            slog.warn(msg)
             current.info.status = SUPERSEDED
             target.set_status(FAILED, msg)
             cfg.record_release(current)

@@ -98,7 +98,10 @@ class Template:
                 output_dir=self.output_dir, release_dir=release_dir)
         except RenderFailed as err:
             if self.debug:
-                raise PilothouseError(f"{err}\n{err.raw}") from None
+                # Helm prints what it rendered (trimmed, as the release manifest) before the error
+                failed = PilothouseError(str(err))
+                failed.partial_output = err.raw.strip() + "\n"  # type: ignore[attr-defined]
+                raise failed from None
             raise PilothouseError(f"{err}\n\nUse --debug flag to render out invalid YAML") from None
         text = rendered.manifest.strip() + "\n"
         if not self.disable_hooks:

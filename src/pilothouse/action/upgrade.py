@@ -207,6 +207,9 @@ class Upgrade(ReleaseChange):
         return upgraded
 
     def _fail(self, rel: Release, created: list[Any], err: PilothouseError) -> Release:
+        from pilothouse import slog
+
+        slog.warn("upgrade failed", name=rel.name, error=str(err))
         cfg = self.cfg
         rel.info.status = FAILED
         rel.info.description = f'Upgrade "{rel.name}" failed: {err}'

@@ -69,7 +69,7 @@ def check_dependencies(chart: Chart) -> None:
     if missing:
         raise ChartError(
             "an error occurred while checking for chart dependencies. You may need to run "
-            "'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing "
+            "'pilot dependency build' to fetch missing dependencies: found in Chart.yaml, but missing "
             "in charts/ directory: " + ", ".join(missing)
         )
 

@@ -699,6 +699,10 @@ def _checked_schema(schema_json: bytes) -> Any:
 def validate_single(values: dict[str, Any], schema_json: bytes) -> None:
     """Validate values against one schema document; raises `ValuesError` with the report."""
     schema = _checked_schema(schema_json)
+    from pilothouse import slog
+
+    slog.debug("unmarshalled JSON schema", schema=schema_json.decode("utf-8", "replace")
+               if isinstance(schema_json, bytes) else schema_json)
     err = _Validator(schema).validate(schema, values, [], ROOT_URL)
     if err is None:
         return
@@ -718,14 +722,17 @@ def _json_error(err: ValueError) -> str:
 
 def validate_against_schema(chart: Chart, values: dict[str, Any]) -> str:
     """The report for ``chart`` and its enabled subcharts ("" when everything is valid)."""
+    from pilothouse import slog
     from pilothouse.gotemplate.gofmt import type_name as go_type
 
     report: list[str] = []
     if chart.schema is not None:
+        slog.debug("chart name", **{"chart-name": chart.name()})
         try:
             validate_single(values, chart.schema)
         except ValuesError as err:
             report.append(f"{chart.name()}:\n{err}")
+    slog.debug("number of dependencies in the chart", chart=chart.name(), dependencies=len(chart.dependencies()))
     for sub in chart.dependencies():
         raw = values.get(sub.name())
         if raw is None:

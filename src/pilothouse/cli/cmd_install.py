@@ -131,24 +131,32 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import release_name_and_chart
     from pilothouse.cli.chart_loading import load_release_chart
     from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
-    from pilothouse.cli.cmd_template import locate_chart
+    from pilothouse.cli.cmd_template import located_with_debug_lines
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, ReleaseError
 
     check_output(args.output)
-    name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
-                                             name_template=args.name_template)
-    chart_path = locate_chart(args, chart_ref)
+    # everything Helm's runInstall does fails as "INSTALLATION FAILED: ...": naming, locating the
+    # chart, merging values, loading it and checking its dependencies
     try:
+        name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
+                                                 name_template=args.name_template)
+        chart_path = located_with_debug_lines(args, chart_ref)
+        vals = values_from_args(args)
         chart = load_release_chart(chart_path, dependency_update=args.dependency_update, keyring=args.keyring)
     except PilothouseError as err:
         raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
-    vals = values_from_args(args)
     cfg = config_from_args(args)
     action = build_install(cfg, args, name)
     try:
         rel = action.run(chart, vals)
     except PilothouseError as err:
         raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
-    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes)
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
     return 0
+
+
+def _debug() -> bool:
+    from pilothouse import slog
+
+    return slog.debug_enabled()

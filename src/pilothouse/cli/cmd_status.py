@@ -50,6 +50,7 @@ def release_json_value(rel: Any) -> Any:
 
 
 def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = False, show_metadata: bool = False,
+                  stored: bool = True,
                   hide_notes: bool = False) -> None:
     """Helm's statusPrinter in the three output formats."""
     from pilothouse.release import timeutil
@@ -90,7 +91,8 @@ def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = F
         from pilothouse.chart import coalesce_values
 
         out.write("USER-SUPPLIED VALUES:\n")
-        write_yaml(out, rel.config or None)  # an empty config is not stored: Go reads back a nil map
+        # an empty config is left out of the stored record: read back, it is a nil map (null)
+        write_yaml(out, (rel.config or None) if stored else (rel.config or {}))
         out.write("\nCOMPUTED VALUES:\n")
         write_yaml(out, dict(coalesce_values(rel.chart_object(), rel.config)))
         out.write("\n")

@@ -62,6 +62,19 @@ def locate_chart(args: argparse.Namespace, chart_ref: str) -> str:
     return chart_ref
 
 
+def located_with_debug_lines(args: argparse.Namespace, chart_ref: str) -> str:
+    """`locate_chart` with the debug lines Helm's runInstall logs around it."""
+    from pilothouse import slog
+
+    version = getattr(args, "version", "") or ""
+    slog.debug("Original chart version", version=version)
+    if not version and getattr(args, "devel", False):
+        slog.debug("setting version to >0.0.0-0")
+    path = locate_chart(args, chart_ref)
+    slog.debug("Chart path", path=os.path.abspath(path) if os.path.exists(path) else path)
+    return path
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="locally render templates", usage="pilot template [NAME] [CHART] [flags]")
     p.add_argument("args", nargs="*", metavar="[NAME] CHART")
@@ -85,13 +98,13 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import Template, release_name_and_chart
     from pilothouse.cli.chart_loading import load_release_chart
     from pilothouse.cli.values_flags import values_from_args
-    from pilothouse.errors import UsageError
+    from pilothouse.errors import PilothouseError, UsageError
 
     if args.dry_run not in ("client", "server", "true", "false", "none"):
         raise UsageError(f'invalid dry-run value: "{args.dry_run}". Must be "none", "server", or "client"')
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
                                              name_template=args.name_template, default_name="release-name")
-    chart = load_release_chart(locate_chart(args, chart_ref), dependency_update=args.dependency_update,
+    chart = load_release_chart(located_with_debug_lines(args, chart_ref), dependency_update=args.dependency_update,
                                keyring=args.keyring, out=sys.stderr)
     action = Template(
         release_name=name,
@@ -114,5 +127,13 @@ def run(args: argparse.Namespace) -> int:
         post_renderer_args=args.post_renderer_args,
         debug=args.debug,
     )
-    sys.stdout.write(action.run(chart))
+    try:
+        text = action.run(chart)
+    except PilothouseError as err:
+        partial = getattr(err, "partial_output", None)
+        if partial is not None:
+            sys.stdout.write(partial)
+            sys.stdout.flush()
+        raise
+    sys.stdout.write(text)
     return 0

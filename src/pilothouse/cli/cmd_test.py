@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
         run_err = err
     # the release is shown (and logs dumped) even when a test failed; the failure is the exit status
     out = sys.stdout
-    print_release(out, rel, "table", debug=bool(getattr(args, "debug", False)), hide_notes=True)
+    from pilothouse import slog
+
+    print_release(out, rel, "table", debug=bool(getattr(args, "debug", False)) or slog.debug_enabled(), hide_notes=True)
     if args.logs:
         out.write("\n")
         try:

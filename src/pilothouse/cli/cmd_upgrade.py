@@ -40,30 +40,39 @@ def run(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     cfg = config_from_args(args)
-    vals = values_from_args(args)
-    chart = load_release_chart(locate_chart(args, args.chart), dependency_update=args.dependency_update,
-                               keyring=args.keyring)
     dry = dry_run_value(args.dry_run)
     if args.install:
-        from pilothouse.release.model import UNINSTALLED, sort_by_revision
+        from pilothouse.action.history import History
+        from pilothouse.cli.cmd_template import located_with_debug_lines
+        from pilothouse.release.model import UNINSTALLED
 
+        # as Helm: the History action (which checks the cluster first), before the chart is looked at
         try:
-            hist = sort_by_revision(cfg.releases.history(args.release), reverse=True)
+            hist = History(cfg, max=1).run(args.release)
         except ReleaseNotFoundError:
             hist = []
         uninstalled = bool(hist) and hist[0].info.status == UNINSTALLED
         if not hist or uninstalled:
             if args.output == "table":
                 print(f'Release "{args.release}" does not exist. Installing it now.')
+            # Helm's runInstall, whose errors upgrade returns as they are (no INSTALLATION FAILED)
+            path = located_with_debug_lines(args, args.chart)
+            vals = values_from_args(args)
+            chart = load_release_chart(path, dependency_update=args.dependency_update, keyring=args.keyring)
             inst = build_install(cfg, args, args.release)
             inst.server_side = args.server_side != "false"
             inst.replace = uninstalled
-            try:
-                rel = inst.run(chart, vals)
-            except PilothouseError as err:
-                raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
-            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes)
+            rel = inst.run(chart, vals)
+            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
             return 0
+    path = locate_chart(args, args.chart)
+    vals = values_from_args(args)
+    chart = load_release_chart(path, dependency_update=args.dependency_update, keyring=args.keyring)
+    if chart.metadata is not None and chart.metadata.dependencies:
+        from pilothouse.action.render import check_dependencies
+
+        # Helm's upgrade command checks them before the action runs: the error is not an UPGRADE FAILED
+        check_dependencies(chart)
     action = Upgrade(
         cfg, namespace=cfg.namespace, dry_run=dry, wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs,
         timeout=parse_duration(args.timeout), rollback_on_failure=args.rollback_on_failure,
@@ -80,5 +89,11 @@ def run(args: argparse.Namespace) -> int:
         raise ReleaseError(f"UPGRADE FAILED: {err}") from None
     if args.output == "table":
         print(f'Release "{args.release}" has been upgraded. Happy Helming!')
-    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes)
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
     return 0
+
+
+def _debug() -> bool:
+    from pilothouse import slog
+
+    return slog.debug_enabled()

@@ -116,7 +116,10 @@ class KubeClient:
         try:
             resp = self._http.request(method, path, params=params, content=data, headers=headers or None)
         except httpx.HTTPError as err:
-            raise KubeError(f"kubernetes cluster unreachable: {method} {self.config.server}{path}: {err}") from None
+            from pilothouse.kube.neterrors import describe
+
+            raise KubeError(f"kubernetes cluster unreachable: {describe(err, method, self.config.server + path)}") \
+                from None
         if resp.status_code >= 400:
             raise _api_error(resp)
         if not resp.content:

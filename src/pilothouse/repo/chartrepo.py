@@ -52,7 +52,7 @@ class ChartRepository:
         try:
             return load_index_file(path)
         except RepoError as err:
-            raise RepoError(f"no cached repo found. (try 'helm repo update'): {err}") from None
+            raise RepoError(f"no cached repo found. (try 'pilot repo update'): {err}") from None
 
 
 def find_chart_in_repo_url(repo_url: str, chart_name: str, version: str = "", *,

@@ -110,16 +110,45 @@ def url_join(base: str, *paths: str) -> str:
 
 def resolve_reference_url(base: str, ref: str) -> str:
     """Helm's ``ResolveReferenceURL``: ``ref`` made absolute against the repository URL
-    (whose path is treated as a directory), keeping the repository URL's query."""
-    from urllib.parse import urljoin
+    (whose path is treated as a directory), keeping the repository URL's query.
 
+    Resolved as Go's url.ResolveReference does, for any scheme (Python's urljoin knows only a list
+    of schemes and would drop a getter plugin's ``demo://``)."""
     r = urlsplit(ref)
     if r.scheme:
         return ref
     b = urlsplit(base)
-    path = b.path.rstrip("/") + "/"
-    resolved = urlsplit(urljoin(urlunsplit((b.scheme, b.netloc, path, "", "")), ref))
-    return urlunsplit((resolved.scheme, resolved.netloc, resolved.path, b.query, resolved.fragment))
+    if ref.startswith("//"):
+        return urlunsplit((b.scheme, r.netloc, _remove_dot_segments(r.path), b.query, r.fragment))
+    if r.path.startswith("/"):
+        path = r.path
+    else:
+        path = b.path.rstrip("/") + "/" + r.path
+    return urlunsplit((b.scheme, b.netloc, _remove_dot_segments(path), b.query, r.fragment))
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4."""
+    if not path:
+        return path
+    out: list[str] = []
+    segments = path.split("/")
+    for i, seg in enumerate(segments):
+        if seg == ".":
+            if i == len(segments) - 1:
+                out.append("")
+            continue
+        if seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if i == len(segments) - 1:
+                out.append("")
+            continue
+        out.append(seg)
+    result = "/".join(out)
+    if path.startswith("/") and not result.startswith("/"):
+        result = "/" + result
+    return result
 
 
 class IndexFile:

@@ -115,7 +115,7 @@ def search_repos(keywords: list[str], *, version: str = "", devel: bool = False,
         except RepoError as err:
             import sys
 
-            print(f'WARNING: Repo "{entry.name}" is corrupt or missing. Try \'helm repo update\'.', file=sys.stderr)
+            print(f'WARNING: Repo "{entry.name}" is corrupt or missing. Try \'pilot repo update\'.', file=sys.stderr)
             print(f"WARNING: {err}", file=sys.stderr)
     results = idx.search(" ".join(keywords), use_regexp) if keywords else idx.all()
     sort_results(results)

@@ -1,0 +1,48 @@
+"""Registry commands and oci:// charts against a docker-registry on a free port (plain HTTP)."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+PUSH = "package charts/web\npush web-0.3.0.tgz oci://{host}/charts --plain-http"
+
+LINES = [
+    ("package charts/web", "push web-0.3.0.tgz oci://{host}/charts --plain-http"),
+    ("package charts/web", "push web-0.3.0.tgz oci://{host}/charts"),
+    ("package charts/web", "push web-0.3.0.tgz {host}/charts --plain-http"),
+    ("package charts/web", "push nope.tgz oci://{host}/charts --plain-http"),
+    (PUSH, "show chart oci://{host}/charts/web --version 0.3.0 --plain-http"),
+    (PUSH, "show values oci://{host}/charts/web --version 0.3.0 --plain-http"),
+    (PUSH, "show all oci://{host}/charts/web --version 0.3.0 --plain-http"),
+    (PUSH, "show chart oci://{host}/charts/web:0.3.0 --plain-http"),
+    (PUSH, "show chart oci://{host}/charts/web --plain-http"),
+    (PUSH, "show chart oci://{host}/charts/web --version 9.9.9 --plain-http"),
+    (PUSH, "show chart oci://{host}/charts/nope --version 0.3.0 --plain-http"),
+    (PUSH, "show chart oci://{host}/charts/web --version 0.3.0"),
+    (PUSH, "template r1 oci://{host}/charts/web --version 0.3.0 --plain-http"),
+    (PUSH, "template r1 oci://{host}/charts/web --version 0.3.0 --plain-http --set replicas=4"),
+    (PUSH, "pull oci://{host}/charts/web --version 0.3.0 --plain-http"),
+    (PUSH, "pull oci://{host}/charts/web --version 0.3.0 --plain-http --untar"),
+    (PUSH, "pull oci://{host}/charts/web --plain-http"),
+    (PUSH, "pull oci://{host}/charts/web:0.3.0 --plain-http -d out"),
+    (PUSH, "pull oci://{host}/charts/nope --version 0.3.0 --plain-http"),
+    (PUSH, "install r1 oci://{host}/charts/web --version 0.3.0 --plain-http"),
+    (PUSH, "install r1 oci://{host}/charts/web --plain-http"),
+    (PUSH + "\ninstall r1 oci://{host}/charts/web --version 0.3.0 --plain-http",
+     "upgrade r1 oci://{host}/charts/web --version 0.3.0 --plain-http --set replicas=2"),
+    ("", "registry login {host} -u user -p secret --plain-http"),
+    ("", "registry login {host} -u user --password-stdin --plain-http"),
+    ("", "registry logout {host}"),
+    ("registry login {host} -u user -p secret --plain-http", "registry logout {host}"),
+]
+
+
+@pytest.mark.parametrize(("setup", "line"), LINES)
+def test_registry_line(diff, registry, setup, line):
+    diff.subs[registry] = "$REGISTRY"
+    for cmd in filter(None, setup.format(host=registry).splitlines()):
+        diff.setup(shlex.split(cmd))
+    stdin = "secret\n" if "--password-stdin" in line else None
+    diff.check(shlex.split(line.format(host=registry)), stdin=stdin)
