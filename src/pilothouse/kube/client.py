@@ -54,7 +54,8 @@ class KubeClient:
             auth = (config.username, config.password or "")
         if config.impersonate:
             headers["Impersonate-User"] = config.impersonate
-        verify: Any = True
+        # plain http has no TLS to verify: False spares loading a CA bundle (~0.2 s per process)
+        verify: Any = config.server.startswith("https")
         if config.server.startswith("https"):
             if config.insecure:
                 verify = False

@@ -183,6 +183,34 @@ class _KubeObjects:
         rel.labels = _strip_chunk_labels((obj.get("metadata") or {}).get("labels"))
         return rel
 
+    def fetch_many(self, wanted: list[tuple[str, str, str, int]], batch: int = 100) -> dict[tuple[str, str], Release]:
+        """Records by (namespace, key) for (namespace, key, release name, revision) tuples, read with
+        a few label-selector lists (``name in (...)``, ``version in (...)``) instead of one GET each.
+
+        Records missing from the answer or that do not decode are left out of the result.
+        """
+        out: dict[tuple[str, str], Release] = {}
+        want = {(ns, key) for ns, key, _, _ in wanted}
+        for i in range(0, len(wanted), batch):
+            part = wanted[i:i + batch]
+            names = ",".join(sorted({n for _, _, n, _ in part}))
+            versions = ",".join(sorted({str(v) for _, _, _, v in part}))
+            items = self._items(f"owner=helm,name in ({names}),version in ({versions})", "list: failed to list")
+            tails = {o["metadata"]["name"]: o for o in items if chunks.is_tail(o)}
+            for item in items:
+                meta = item.get("metadata") or {}
+                at = (meta.get("namespace") or "", meta.get("name") or "")
+                if at not in want or chunks.is_tail(item):
+                    continue
+                try:
+                    # pieces of one record share its labels, so they came in the same answer
+                    rel = self._whole(item, tails if chunks.count_of(item) != 1 else None)
+                except ReleaseError:
+                    continue
+                rel.labels = _strip_chunk_labels(meta.get("labels"))
+                out[at] = rel
+        return out
+
     def _write(self, obj: dict[str, Any], ns: str, replace: bool) -> None:
         name = obj["metadata"]["name"]
         if replace:
