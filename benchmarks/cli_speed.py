@@ -28,8 +28,8 @@ PILOT = [sys.executable, "-m", "pilothouse"]
 CORPUS = Path(os.environ.get("PILOTHOUSE_CORPUS", ROOT / ".." / "shared" / "corpus")).resolve()
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall seconds, exit code and peak RSS (KiB) of one whole process."""
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one whole process."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
@@ -39,7 +39,7 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
         if code != 0:
             err.seek(0)
             print(f"  ! {' '.join(cmd[-4:])}: exit {code}: {err.read().decode(errors='replace').strip()[:200]}")
-    return secs, code, usage.ru_maxrss
+    return secs, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def main() -> None:
@@ -88,26 +88,32 @@ def main() -> None:
         names = [n for n, _ in commands("helm")]
         if args.only:
             names = [n for n in names if n in args.only]
-        results: dict[tuple[str, str], tuple[float, int]] = {}
+        results: dict[tuple[str, str], tuple[float, float, int]] = {}
         for name in names:
-            for tool, exe in (("helm", [HELM]), ("pilot", PILOT)):
-                times, peak = [], 0
-                for i in range(args.runs + 1):
-                    argv = dict(commands(tool))[name]
-                    secs, _, rss = run(exe + argv, env)
+            # alternate the tools run by run, so that load changes hit both alike
+            samples: dict[str, tuple[list[float], list[float], list[int]]] = {"helm": ([], [], []), "pilot": ([], [], [])}
+            for i in range(args.runs + 1):
+                for tool, exe in (("helm", [HELM]), ("pilot", PILOT)):
+                    secs, cpu, rss = run(exe + dict(commands(tool))[name], env)
                     if i:  # the first run warms caches
-                        times.append(secs)
-                    peak = max(peak, rss)
-                results[(name, tool)] = (statistics.median(times), peak)
-        print(f"{'command':24s} {'helm s':>8s} {'pilot s':>8s} {'ratio':>6s} {'helm MiB':>9s} {'pilot MiB':>9s}")
-        ratios = []
+                        samples[tool][0].append(secs)
+                        samples[tool][1].append(cpu)
+                    samples[tool][2].append(rss)
+            for tool, (walls, cpus, rsss) in samples.items():
+                results[(name, tool)] = (statistics.median(walls), statistics.median(cpus), max(rsss))
+        print(f"{'command':24s} {'helm s':>7s} {'pilot s':>7s} {'ratio':>6s}  {'helm cpu':>8s} {'pilot cpu':>9s} "
+              f"{'ratio':>6s}  {'helm MiB':>8s} {'pilot MiB':>9s}")
+        ratios, cpu_ratios = [], []
         for name in names:
-            h, hm = results[(name, "helm")]
-            p, pm = results[(name, "pilot")]
+            h, hc, hm = results[(name, "helm")]
+            p, pc, pm = results[(name, "pilot")]
             ratios.append(p / h)
-            print(f"{name:24s} {h:8.3f} {p:8.3f} {p / h:6.2f} {hm / 1024:9.1f} {pm / 1024:9.1f}")
-        print(f"median ratio {statistics.median(ratios):.2f}; worst {max(ratios):.2f}; runs per command {args.runs} "
-              "(median wall time of whole processes; peak RSS from wait4)")
+            cpu_ratios.append(pc / hc if hc else float("inf"))
+            print(f"{name:24s} {h:7.3f} {p:7.3f} {p / h:6.2f}  {hc:8.3f} {pc:9.3f} {cpu_ratios[-1]:6.2f}  "
+                  f"{hm / 1024:8.1f} {pm / 1024:9.1f}")
+        print(f"wall: median ratio {statistics.median(ratios):.2f}, worst {max(ratios):.2f}; cpu: median ratio "
+              f"{statistics.median(cpu_ratios):.2f}, worst {max(cpu_ratios):.2f}; {args.runs} runs per command "
+              "(medians of whole processes, tools alternating; CPU = user + system from wait4; peak RSS)")
 
 
 if __name__ == "__main__":
