@@ -352,25 +352,33 @@ class Api:
     def _list(self, req: Request, rt: ResourceType, namespace: str | None, q: dict[str, str]) -> Response:
         match = self._matcher(rt, q)
         view = metaview.requested(req.header("Accept"))
-        items, rv = self.store.list(rt, namespace, match, metadata_only=bool(view))
-        meta: dict[str, Any] = {"resourceVersion": str(rv)}
         token = q.get("continue")
+        after: tuple[str, str] | None = None
+        rv_pinned: int | None = None
         if token:
             try:
                 state = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-                after = tuple(state["after"])
-                rv = int(state["rv"])
-            except (ValueError, KeyError, TypeError):
+                after = (str(state["after"][0]), str(state["after"][1]))
+                rv_pinned = int(state["rv"])
+            except (ValueError, KeyError, TypeError, IndexError):
                 raise errors.bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)") from None
-            items = [o for o in items if (o["metadata"].get("namespace", ""), o["metadata"]["name"]) > after]
-            meta["resourceVersion"] = str(rv)
-        limit = int(q.get("limit") or 0)
-        if limit > 0 and len(items) > limit:
-            last = items[limit - 1]["metadata"]
+        try:
+            limit = max(0, int(q.get("limit") or 0))
+        except ValueError:
+            raise errors.bad_request(f"limit: Invalid value: {q.get('limit')!r}: must be an integer") from None
+        counts: dict[str, int] = {}
+        filtered = bool(q.get("labelSelector") or q.get("fieldSelector"))
+        items, rv = self.store.list(rt, namespace, match, metadata_only=bool(view), after=after, limit=limit,
+                                    counts=counts, filtered=filtered)
+        if rv_pinned is not None:
+            rv = rv_pinned
+        meta: dict[str, Any] = {"resourceVersion": str(rv)}
+        if limit > 0 and counts.get("more"):
+            last = items[-1]["metadata"]
             state = {"rv": rv, "after": [last.get("namespace", ""), last["name"]]}
             meta["continue"] = base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
-            meta["remainingItemCount"] = len(items) - limit
-            items = items[:limit]
+            if not filtered:
+                meta["remainingItemCount"] = counts["remaining"]
         if view:
             return Response(200, metaview.partial_list(items, meta))
         if _wants_table(req):

@@ -40,6 +40,7 @@ def partial(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def partial_list(items: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
-    """A list answer reduced to its items' metadata."""
+    """A list answer reduced to its items' metadata (``items`` are copies already: not copied again)."""
     return {"kind": "PartialObjectMetadataList", "apiVersion": API_VERSION, "metadata": meta,
-            "items": [partial(o) for o in items]}
+            "items": [{"kind": "PartialObjectMetadata", "apiVersion": API_VERSION, "metadata": o.get("metadata") or {}}
+                      for o in items]}

@@ -111,18 +111,46 @@ class Store:
         match: Callable[[Obj], bool] = lambda o: True,
         *,
         metadata_only: bool = False,
+        after: tuple[str, str] | None = None,
+        limit: int = 0,
+        counts: dict[str, int] | None = None,
+        filtered: bool = True,
     ) -> tuple[list[Obj], int]:
         """Copies of the matching objects, sorted by namespace and name, and the list's resourceVersion.
 
-        With `metadata_only`, each copy holds only apiVersion, kind and metadata.
+        With `metadata_only`, each item holds only apiVersion, kind and the stored metadata (shared:
+        read-only). `after` (a
+        (namespace, name) key) and `limit` select one page; `counts["more"]` then tells whether more
+        match past it and, when not `filtered` (no selector), `counts["remaining"]` how many.
         """
         with self._lock:
             bucket = self._bucket(rt)
             keys = sorted(k for k in bucket if not (rt.namespaced and namespace) or k[0] == namespace)
-            # matchers only read, so they run on the stored objects and only matches are copied
-            matched = [bucket[k] for k in keys if match(bucket[k])]
+            if after is not None:
+                keys = keys[bisect.bisect_right(keys, after):]
+            # matchers only read, so they run on the stored objects and only the page is copied
+            if limit > 0:
+                # one match past the page tells whether there is more (the real server counts the
+                # remaining items only for unfiltered lists)
+                matched = []
+                for k in keys:
+                    if match(bucket[k]):
+                        matched.append(bucket[k])
+                        if len(matched) > limit:
+                            break
+                if counts is not None:
+                    counts["more"] = int(len(matched) > limit)
+                    if filtered:
+                        counts["remaining"] = 0
+                    else:
+                        counts["remaining"] = max(0, len(keys) - limit)
+                matched = matched[:limit]
+            else:
+                matched = [bucket[k] for k in keys if match(bucket[k])]
             if metadata_only:
-                return [{"apiVersion": rt.api_version, "kind": rt.kind, "metadata": copy.deepcopy(o["metadata"])}
+                # stored objects are replaced on write, never changed in place: their metadata can be
+                # handed out read-only without a copy (callers only serialize it)
+                return [{"apiVersion": rt.api_version, "kind": rt.kind, "metadata": o["metadata"]}
                         for o in matched], self._rv
             return [self._out(rt, o) for o in matched], self._rv
 

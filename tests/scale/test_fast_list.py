@@ -68,11 +68,16 @@ def test_list_reads_metadata_and_only_the_printed_records(cluster):
     finally:
         srv._http.trace = None
     assert out.returncode == 0
+    from urllib.parse import parse_qs, urlsplit
+
     secrets = [r for r in srv.requests if "/secrets" in r[1]]
-    lists = [r for r in secrets if r[1].split("?")[0].endswith("/secrets")]
-    gets = [r for r in secrets if not r[1].split("?")[0].endswith("/secrets")]
-    assert lists and all("as=PartialObjectMetadataList" in r[2] for r in lists)
-    assert len(gets) == 2
+    meta = [r for r in secrets if "as=PartialObjectMetadataList" in r[2]]
+    full = [r for r in secrets if r not in meta]
+    assert meta and all(parse_qs(urlsplit(r[1]).query)["labelSelector"] == ["owner=helm"] for r in meta)
+    # the two printed records come in one list selecting just their names and revisions
+    assert len(full) == 1
+    assert parse_qs(urlsplit(full[0][1]).query)["labelSelector"] == [
+        "owner=helm,name in (alpha,bbb),version in (1,2)"]
 
 
 def test_paged_listing_of_many_releases_matches_helm(srv, tmp_path):

@@ -88,18 +88,26 @@ class Configuration:
 
         driver = driver if driver is not None else os.environ.get("HELM_DRIVER", "")
         ns_flag = namespace or os.environ.get("HELM_NAMESPACE") or None
-        state: dict[str, Any] = {"client": kube_client}
+        state: dict[str, Any] = {"client": kube_client, "config": None}
 
         def kube_factory() -> Any:
             if state["client"] is None:
                 from pilothouse.kube.client import KubeClient
 
-                state["client"] = KubeClient.from_kubeconfig(kubeconfig, kube_context, ns_flag)
+                if state["config"] is not None:
+                    state["client"] = KubeClient(state["config"], namespace=ns_flag or state["config"].namespace)
+                else:
+                    state["client"] = KubeClient.from_kubeconfig(kubeconfig, kube_context, ns_flag)
             return state["client"]
 
         if ns_flag is None and kube_client is None and driver != "memory":
+            # the kubeconfig alone names the namespace: commands that never reach the cluster
+            # (client dry runs) then skip loading the client
+            from pilothouse.kube.config import load_config
+
             try:
-                ns = kube_factory().namespace
+                state["config"] = load_config(kubeconfig, kube_context, None)
+                ns = state["config"].namespace or "default"
             except PilothouseError:
                 ns = "default"
         else:
@@ -148,9 +156,12 @@ class _Lazy:
         self._factory = factory
 
     def core(self, kind: str) -> Any:
-        from pilothouse.kube.client import KubeClient
+        from pilothouse.kube.resources import ResourceType
 
-        return KubeClient.core(kind)
+        # KubeClient.core's mapping, without importing the client
+        plural = {"Secret": "secrets", "ConfigMap": "configmaps", "Namespace": "namespaces", "Pod": "pods",
+                  "Event": "events"}[kind]
+        return ResourceType("", "v1", kind, plural, kind != "Namespace")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._factory(), name)

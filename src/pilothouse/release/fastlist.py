@@ -12,13 +12,10 @@ does not decode), `select` returns None and the caller falls back to the full re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from pilothouse.errors import ReleaseError
 from pilothouse.release.model import Release
 
 
@@ -36,17 +33,18 @@ class Head:
 
 def _head(obj: dict[str, Any]) -> Head | None:
     meta = obj.get("metadata") or {}
-    labels = dict(meta.get("labels") or {})
+    labels = meta.get("labels") or {}
     name, version, status = labels.get("name"), labels.get("version", ""), labels.get("status")
     key = meta.get("name") or ""
-    if not name or not status or not re.fullmatch(r"[0-9]{1,9}", version) or key != f"sh.helm.release.v1.{name}.v{version}":
+    if not name or not status or not (version.isascii() and version.isdigit() and len(version) < 10) \
+            or key != f"sh.helm.release.v1.{name}.v{version}":
         return None
     return Head(meta.get("namespace") or "", key, name, int(version), status, labels)
 
 
 def supported(driver: Any) -> bool:
     """True for drivers that can answer metadata-only listings (Secrets, ConfigMaps)."""
-    return callable(getattr(driver, "heads", None)) and callable(getattr(driver, "fetch", None))
+    return callable(getattr(driver, "heads", None)) and callable(getattr(driver, "fetch_many", None))
 
 
 def heads(driver: Any) -> list[Head] | None:
@@ -60,25 +58,16 @@ def heads(driver: Any) -> list[Head] | None:
     return out
 
 
-def fetch(driver: Any, chosen: list[Head], workers: int = 8) -> list[Release] | None:
+def fetch(driver: Any, chosen: list[Head]) -> list[Release] | None:
     """The records of ``chosen``, in order; None if one cannot be read (the caller falls back)."""
-    def one(h: Head) -> Release | None:
-        try:
-            rel = driver.fetch(h.namespace, h.key)
-        except ReleaseError:
+    got = driver.fetch_many([(h.namespace, h.key, h.name, h.version) for h in chosen])
+    rels = []
+    for h in chosen:
+        rel = got.get((h.namespace, h.key))
+        if rel is None or rel.name != h.name or rel.version != h.version or rel.info.status != h.status:
             return None
-        if rel.name != h.name or rel.version != h.version or rel.info.status != h.status:
-            return None
-        return rel
-
-    if len(chosen) <= 1:
-        rels = [one(h) for h in chosen]
-    else:
-        with ThreadPoolExecutor(max_workers=min(workers, len(chosen))) as pool:
-            rels = list(pool.map(one, chosen))
-    if any(r is None for r in rels):
-        return None
-    return rels  # type: ignore[return-value]
+        rels.append(rel)
+    return rels
 
 
 def latest(revisions: list[Head]) -> list[Head]:

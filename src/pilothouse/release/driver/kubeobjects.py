@@ -21,6 +21,7 @@ from pilothouse.release.driver import chunks
 from pilothouse.release.driver.base import ReleaseExistsError, ReleaseNotFoundError, filter_system_labels
 from pilothouse.release.model import Release
 
+_METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 
 
@@ -156,7 +157,7 @@ class _KubeObjects:
 
     def heads(self, page: int = 500) -> list[dict[str, Any]]:
         """The metadata of every record's first piece (owner=helm), without their data, page by page."""
-        accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+        accept = _METADATA_LIST
         params: dict[str, Any] = {"labelSelector": "owner=helm", "limit": page}
         out: list[dict[str, Any]] = []
         path = self.kube.path(self._rt, self.namespace)
@@ -182,6 +183,34 @@ class _KubeObjects:
         rel = self._whole(obj)
         rel.labels = _strip_chunk_labels((obj.get("metadata") or {}).get("labels"))
         return rel
+
+    def fetch_many(self, wanted: list[tuple[str, str, str, int]], batch: int = 100) -> dict[tuple[str, str], Release]:
+        """Records by (namespace, key) for (namespace, key, release name, revision) tuples, read with
+        a few label-selector lists (``name in (...)``, ``version in (...)``) instead of one GET each.
+
+        Records missing from the answer or that do not decode are left out of the result.
+        """
+        out: dict[tuple[str, str], Release] = {}
+        want = {(ns, key) for ns, key, _, _ in wanted}
+        for i in range(0, len(wanted), batch):
+            part = wanted[i:i + batch]
+            names = ",".join(sorted({n for _, _, n, _ in part}))
+            versions = ",".join(sorted({str(v) for _, _, _, v in part}))
+            items = self._items(f"owner=helm,name in ({names}),version in ({versions})", "list: failed to list")
+            tails = {o["metadata"]["name"]: o for o in items if chunks.is_tail(o)}
+            for item in items:
+                meta = item.get("metadata") or {}
+                at = (meta.get("namespace") or "", meta.get("name") or "")
+                if at not in want or chunks.is_tail(item):
+                    continue
+                try:
+                    # pieces of one record share its labels, so they came in the same answer
+                    rel = self._whole(item, tails if chunks.count_of(item) != 1 else None)
+                except ReleaseError:
+                    continue
+                rel.labels = _strip_chunk_labels(meta.get("labels"))
+                out[at] = rel
+        return out
 
     def _write(self, obj: dict[str, Any], ns: str, replace: bool) -> None:
         name = obj["metadata"]["name"]
@@ -212,24 +241,34 @@ class _KubeObjects:
                 if not err.not_found:
                     raise
 
+    def _metadata(self, ns: str, selector: str) -> list[dict[str, Any]]:
+        """Objects' metadata only (no record data), for decisions labels alone can make."""
+        doc = self.kube.request("GET", self.kube.path(self._rt, ns), params={"labelSelector": selector},
+                                accept=_METADATA_LIST) or {}
+        return list(doc.get("items") or [])
+
     def sweep(self, name: str, ns: str) -> list[str]:
         """Delete what interrupted writes of release ``name`` left behind; returns the names removed.
 
         Leftovers are tail pieces whose first piece is gone, plain or from another write, and first
-        pieces whose record cannot be put together (an update killed half-way).
+        pieces missing a piece of their own write (an update killed half-way). Labels tell them
+        apart, so only metadata is read.
         """
-        items = self.kube.list(self._rt, ns, label_selector=f"name={name},owner=helm,{chunks.CHUNKSUM}")
+        items = self._metadata(ns, f"name={name},owner=helm,{chunks.CHUNKSUM}")
         present = {o["metadata"]["name"]: o for o in items}
-        tails = {k: o for k, o in present.items() if chunks.is_tail(o)}
         stale = []
         for obj in items:
+            key = obj["metadata"]["name"]
             sum_ = chunks.labels_of(obj).get(chunks.CHUNKSUM)
             if chunks.is_tail(obj):
                 head = present.get(chunks.head_name(obj))
                 if head is None or chunks.labels_of(head).get(chunks.CHUNKSUM) != sum_:
-                    stale.append(obj["metadata"]["name"])
-            elif chunks.assemble(obj, tails, self._encoded) is None:
-                stale.append(obj["metadata"]["name"])
+                    stale.append(key)
+                continue
+            count = chunks.count_of(obj)
+            pieces = [present.get(chunks.piece_name(key, i)) for i in range(2, min(count, 4096) + 1)]
+            if count < 1 or any(p is None or chunks.labels_of(p).get(chunks.CHUNKSUM) != sum_ for p in pieces):
+                stale.append(key)
         self._drop(ns, stale)
         return stale
 
