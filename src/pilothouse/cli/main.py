@@ -21,6 +21,9 @@ from pilothouse.errors import PilothouseError
 COMMANDS: dict[str, tuple[str, str]] = {
     "create": ("cmd_create", "create a new chart with the given name"),
     "dependency": ("cmd_dependency", "manage a chart's dependencies"),
+    "diff": ("cmd_diff", "show what an upgrade, a rollback or another revision would change"),
+    "drift": ("cmd_drift", "compare a release's objects with the live cluster"),
+    "apply": ("cmd_apply", "perform an upgrade saved with upgrade --plan"),
     "get": ("cmd_get", "download extended information of a named release"),
     "history": ("cmd_history", "fetch release history"),
     "install": ("cmd_install", "install a chart"),
