@@ -122,7 +122,8 @@ def item_from_object(obj: dict[str, Any], default_namespace: str, *, hook: bool 
     name = str(annotations.get("helm-diff/base-name") or meta.get("name") or "")
     ns = str(meta.get("namespace") or default_namespace)
     api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind") or "")
-    return Item(make_key(api_version, kind, ns, name), kind, api_version, ns, str(meta.get("name") or ""),
+    return Item(make_key(api_version, kind, ns, name), kind, api_version, str(meta.get("namespace") or ""),
+                str(meta.get("name") or ""),
                 comment + _object_text(obj), obj, str(annotations.get(_RESOURCE_POLICY) or ""), hook)
 
 

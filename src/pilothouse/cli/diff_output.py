@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import IO, Any
 
@@ -31,6 +32,7 @@ _SIMPLE_STYLE = {
     "OWNERSHIP": ("magenta", "to change ownership."),
     "MODIFY_SUPPRESSED": ("blue+h", "has changed, but diff is empty after suppression."),
 }
+_KEY = re.compile(r"([a-z0-9-]+), ([a-z0-9.-]+), (\\w+) \\(([^)]+)\\)")
 FORMATS = ("diff", "simple", "template", "json", "dyff", "structured")
 
 
@@ -96,8 +98,13 @@ def _records(out: IO[str], entry: Any, suppressed: list[str], context: int, colo
 
 
 def _template_entries(changes: list[Any]) -> list[dict[str, str]]:
-    return [{"api": c.api_group, "kind": c.kind, "namespace": c.namespace, "name": c.key.split(", ")[1]
-             if c.key.count(", ") >= 2 else c.name, "change": c.change} for c in changes]
+    # helm-diff reads these back from the entry's key, so a cluster-scoped object shows the default namespace
+    out = []
+    for c in changes:
+        m = _KEY.match(c.key)
+        if m:
+            out.append({"namespace": m[1], "name": m[2], "kind": m[3], "api": m[4], "change": c.change})
+    return out
 
 
 def write_report(out: IO[str], changes: list[Any], *, output: str = "diff", suppressed: list[str] | None = None,
