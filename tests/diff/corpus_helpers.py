@@ -113,3 +113,31 @@ def ensure_extra_kinds(srv: Any) -> None:
                             "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]}}
         resp = httpx.post(f"{srv.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json=crd)
         assert resp.status_code in (201, 409), resp.text
+
+
+def edit_as_other_manager(srv: Any, obj: dict[str, Any], manager: str = "intruder") -> tuple[str, Any]:
+    """Change one field helm set, as another controller would (a merge patch by another field manager).
+
+    Returns the JSON path changed and the value it now has.
+    """
+    import httpx
+
+    rt = srv.store.resolve(obj["kind"], obj["apiVersion"])
+    meta = obj["metadata"]
+    base = f"/apis/{rt.group}/{rt.version}" if rt.group else f"/api/{rt.version}"
+    if rt.namespaced:
+        base += f"/namespaces/{meta['namespace']}"
+    url = f"{srv.url}{base}/{rt.plural}/{meta['name']}"
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    if isinstance(spec.get("replicas"), int):
+        path, value, patch = "spec.replicas", spec["replicas"] + 2, {"spec": {"replicas": spec["replicas"] + 2}}
+    elif isinstance(obj.get("data"), dict) and obj["data"] and obj["kind"] != "Secret":
+        key = sorted(obj["data"])[0]
+        path, value, patch = f"data.{key}", "changed by hand", {"data": {key: "changed by hand"}}
+    else:
+        path, value = "metadata.labels.app.kubernetes.io/managed-by", "Someone"
+        patch = {"metadata": {"labels": {"app.kubernetes.io/managed-by": "Someone"}}}
+    resp = httpx.patch(url, json=patch, params={"fieldManager": manager},
+                       headers={"Content-Type": "application/merge-patch+json"})
+    assert resp.status_code == 200, resp.text
+    return path, value

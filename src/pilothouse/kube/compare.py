@@ -36,11 +36,16 @@ def strip(obj: dict[str, Any] | None) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One changed leaf: its path, and its value before and after (``None``: absent)."""
+    """One changed leaf: its path, and its value before and after (``None``: absent).
+
+    ``parts`` is the path as segments: ``("f", key)`` for a map key, ``("k", name)`` for the
+    item of a named list.
+    """
 
     path: str
     before: Any
     after: Any
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 def _list_key(items: list[Any]) -> str | None:
@@ -57,14 +62,16 @@ def _join(base: str, key: str) -> str:
     return f"{base}[{json.dumps(key)}]"
 
 
-def field_changes(before: Any, after: Any, path: str = "") -> list[FieldChange]:
+def field_changes(before: Any, after: Any, path: str = "",
+                  parts: tuple[tuple[str, str], ...] = ()) -> list[FieldChange]:
     """Every changed leaf between two JSON values (maps by key, named lists by name)."""
     if before == after:
         return []
     if isinstance(before, dict) and isinstance(after, dict):
         out: list[FieldChange] = []
         for key in sorted(set(before) | set(after)):
-            out.extend(field_changes(before.get(key), after.get(key), _join(path, str(key))))
+            out.extend(field_changes(before.get(key), after.get(key), _join(path, str(key)),
+                                     (*parts, ("f", str(key)))))
         return out
     if isinstance(before, list) and isinstance(after, list):
         key = _list_key(before) if before else _list_key(after)
@@ -73,9 +80,85 @@ def field_changes(before: Any, after: Any, path: str = "") -> list[FieldChange]:
             a = {i[key]: i for i in after}
             out = []
             for name in list(dict.fromkeys([*b, *a])):
-                out.extend(field_changes(b.get(name), a.get(name), f"{path}[{key}={name}]"))
+                out.extend(field_changes(b.get(name), a.get(name), f"{path}[{key}={name}]", (*parts, ("k", name))))
             return out
-    return [FieldChange(path, copy.deepcopy(before), copy.deepcopy(after))]
+    return [FieldChange(path, copy.deepcopy(before), copy.deepcopy(after), parts)]
+
+
+def set_parts(obj: Any, parts: tuple[tuple[str, str], ...], present: bool, value: Any) -> None:
+    """Set (or, when not ``present``, remove) the value at ``parts`` in ``obj``, creating maps on the way."""
+    cur = obj
+    for i, (kind, name) in enumerate(parts):
+        last = i == len(parts) - 1
+        if kind == "f":
+            if not isinstance(cur, dict):
+                return
+            if last:
+                if present:
+                    cur[name] = copy.deepcopy(value)
+                else:
+                    cur.pop(name, None)
+                return
+            if name not in cur:
+                if not present:
+                    return
+                cur[name] = [] if parts[i + 1][0] == "k" else {}
+            cur = cur[name]
+        else:
+            if not isinstance(cur, list):
+                return
+            idx = next((j for j, it in enumerate(cur) if isinstance(it, dict) and it.get("name") == name), None)
+            if last:
+                if idx is not None:
+                    cur.pop(idx)
+                if present:
+                    cur.append(copy.deepcopy(value))
+                return
+            if idx is None:
+                if not present:
+                    return
+                cur.append({"name": name})
+                idx = len(cur) - 1
+            cur = cur[idx]
+
+
+def owned_paths(obj: dict[str, Any], fields_v1: Any) -> set[tuple[tuple[str, str], ...]]:
+    """The paths a managedFields entry owns, in `FieldChange.parts` form (items of named lists by name)."""
+    out: set[tuple[tuple[str, str], ...]] = set()
+
+    def walk(node: Any, value: Any, prefix: tuple[tuple[str, str], ...], depth: int) -> None:
+        if not isinstance(node, dict) or depth > 64:
+            return
+        if not node or "." in node:
+            out.add(prefix)
+        for token, child in node.items():
+            if token.startswith("f:"):
+                name = token[2:]
+                walk(child, value.get(name) if isinstance(value, dict) else None, (*prefix, ("f", name)), depth + 1)
+            elif token.startswith("k:") and isinstance(value, list):
+                try:
+                    keys = json.loads(token[2:])
+                except ValueError:
+                    continue
+                item = next((it for it in value if isinstance(it, dict)
+                             and all(it.get(k) == v for k, v in keys.items())), None)
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    walk(child, item, (*prefix, ("k", item["name"])), depth + 1)
+                else:
+                    out.add(prefix)
+            elif token.startswith(("v:", "i:")):
+                out.add(prefix)
+
+    walk(fields_v1, obj, (), 0)
+    return out
+
+
+def owns(paths: set[tuple[tuple[str, str], ...]], parts: tuple[tuple[str, str], ...]) -> bool:
+    """Whether an owner of ``paths`` owns ``parts``: the field itself, a whole parent, or a child of it."""
+    if any(parts[:i] in paths for i in range(1, len(parts) + 1)):
+        return True
+    n = len(parts)
+    return any(len(p) > n and p[:n] == parts for p in paths)
 
 
 def get_path(obj: Any, parts: list[str]) -> tuple[bool, Any]:
