@@ -32,8 +32,8 @@ PAIRS = [
     ("prometheus--default", "prometheus--features"),
     ("prometheus-postgres-exporter--password", "prometheus-postgres-exporter--features-password"),
 ]
-SINGLE = ["hello-world--default", "helmtest-secret--default", "helmtest-subchart--default",
-          "helmtest-frobnitz--default", "bitnami-mongodb--replicaset"]
+SINGLE = ["hello-world--default", "helmtest-secret--default", "istio-base--default",
+          "prometheus-node-exporter--default", "bitnami-mongodb--replicaset"]
 
 
 def case_by_id(case_id: str) -> Any:
@@ -129,11 +129,13 @@ def edit_as_other_manager(srv: Any, obj: dict[str, Any], manager: str = "intrude
         base += f"/namespaces/{meta['namespace']}"
     url = f"{srv.url}{base}/{rt.plural}/{meta['name']}"
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    if isinstance(spec.get("replicas"), int):
+    helm = [m for m in meta.get("managedFields") or [] if m["manager"] == "helm"]
+    if isinstance(spec.get("replicas"), int) and any(
+            "f:replicas" in (m.get("fieldsV1") or {}).get("f:spec", {}) for m in helm):
         path, value, patch = "spec.replicas", spec["replicas"] + 2, {"spec": {"replicas": spec["replicas"] + 2}}
     elif isinstance(obj.get("data"), dict) and obj["data"] and obj["kind"] != "Secret":
         key = sorted(obj["data"])[0]
-        path, value, patch = f"data.{key}", "changed by hand", {"data": {key: "changed by hand"}}
+        path, value, patch = f'data["{key}"]', "changed by hand", {"data": {key: "changed by hand"}}
     else:
         path, value = "metadata.labels.app.kubernetes.io/managed-by", "Someone"
         patch = {"metadata": {"labels": {"app.kubernetes.io/managed-by": "Someone"}}}
