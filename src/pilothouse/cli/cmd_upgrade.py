@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--history-max", type=int, default=int(os.environ.get("HELM_MAX_HISTORY", "10") or 10),
                    help="limit the maximum number of revisions saved per release (0: no limit)")
     p.add_argument("--cleanup-on-fail", action="store_true", help="delete new resources of a failed upgrade")
+    p.add_argument("--plan", default=None, metavar="FILE",
+                   help="save what the upgrade would do to FILE (JSON, or YAML by extension) and change nothing; "
+                        "`pilot apply FILE` performs it")
     p.set_defaults(func=run)
 
 
@@ -44,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
     chart = load_release_chart(locate_chart(args, args.chart), dependency_update=args.dependency_update,
                                keyring=args.keyring)
     dry = dry_run_value(args.dry_run)
+    if getattr(args, "plan", None):
+        from pilothouse.cli.cmd_apply import save_plan
+
+        return save_plan(cfg, args, chart, vals)
     if args.install:
         from pilothouse.release.model import UNINSTALLED, sort_by_revision
 
