@@ -185,13 +185,40 @@ def _comment(text: str) -> str:
     return text[:i + 1] if i >= 0 and text.startswith("#") else ""
 
 
-def _secret_text(item: Item, values: dict[str, str]) -> str:
+# the order Kubernetes' typed serializer writes a Secret and its metadata in (struct order)
+_SECRET_ORDER = ("apiVersion", "kind", "metadata", "immutable", "data", "stringData", "type")
+_META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+               "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+               "ownerReferences", "finalizers", "managedFields")
+
+
+def _ordered_yaml(obj: dict[str, Any], order: tuple[str, ...], nested: dict[str, tuple[str, ...]]) -> str:
+    from pilothouse.goyaml import to_yaml
+
+    keys = [k for k in order if k in obj] + sorted(k for k in obj if k not in order)
+    out = []
+    for k in keys:
+        v = obj[k]
+        if k in nested and isinstance(v, dict) and v:
+            inner = _ordered_yaml(v, nested[k], {})
+            out.append(f"{k}:\n" + "".join("  " + line + "\n" for line in inner.rstrip("\n").split("\n")))
+        else:
+            out.append(to_yaml({k: v}))
+    return "".join(out)
+
+
+def secret_yaml(obj: dict[str, Any]) -> str:
+    """A Secret as Kubernetes' serializer writes it (fields in struct order, maps sorted)."""
+    return _ordered_yaml(obj, _SECRET_ORDER, {"metadata": _META_ORDER})
+
+
+def _secret_text(item: Item, values: dict[str, str], key: str = "data") -> str:
     obj = copy.deepcopy(item.obj) or {}
     obj.pop("stringData", None)
-    obj["data"] = values
-    if not values:
-        obj.pop("data")
-    return _comment(item.text) + _object_text(obj)
+    obj.pop("data", None)
+    if values:
+        obj[key] = values
+    return _comment(item.text) + secret_yaml(obj)
 
 
 def redact_secrets(old: Item | None, new: Item | None) -> None:
@@ -221,10 +248,7 @@ def decode_secrets(old: Item | None, new: Item | None) -> None:
         if item is None or item.obj is None:
             continue
         data = _secret_bytes(item.obj) or {}
-        obj = copy.deepcopy(item.obj)
-        obj.pop("data", None)
-        obj["stringData"] = {k: v.decode("utf-8", "replace") for k, v in data.items()}
-        item.text = _comment(item.text) + _object_text(obj)
+        item.text = _secret_text(item, {k: v.decode("utf-8", "replace") for k, v in data.items()}, "stringData")
 
 
 # --- the report ---------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ _SIMPLE_STYLE = {
     "OWNERSHIP": ("magenta", "to change ownership."),
     "MODIFY_SUPPRESSED": ("blue+h", "has changed, but diff is empty after suppression."),
 }
-_KEY = re.compile(r"([a-z0-9-]+), ([a-z0-9.-]+), (\\w+) \\(([^)]+)\\)")
+_KEY = re.compile(r"([a-z0-9-]+), ([a-z0-9.-]+), (\w+) \(([^)]+)\)")
 FORMATS = ("diff", "simple", "template", "json", "dyff", "structured")
 
 
