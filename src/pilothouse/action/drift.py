@@ -231,7 +231,7 @@ class Drift:
     def _owners(obj: dict[str, Any]) -> dict[str, set[tuple[tuple[str, str], ...]]]:
         out: dict[str, set[tuple[tuple[str, str], ...]]] = {}
         for entry in (obj.get("metadata") or {}).get("managedFields") or []:
-            if not isinstance(entry, dict) or entry.get("subresource"):
+            if not isinstance(entry, dict):
                 continue
             out.setdefault(str(entry.get("manager") or ""), set()).update(
                 owned_paths(obj, entry.get("fieldsV1") or {}))

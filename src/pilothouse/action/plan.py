@@ -83,7 +83,7 @@ def make_plan(cfg: Any, name: str, chart: Any, values: Mapping[str, Any] | None 
         "revision": upgraded.version,
         "chart": {"name": (upgraded.chart or {}).get("metadata", {}).get("name", ""),
                   "version": (upgraded.chart or {}).get("metadata", {}).get("version", ""),
-                  "digest": chart_digest(upgraded.chart)},
+                  "digest": chart_digest(record.get("chart"))},
         "applyMethod": upgraded.apply_method,
         "summary": [{"object": c.key, "change": c.change, "fields": [f.path for f in c.fields],
                      "diff": _diff_text(c)} for c in result.changes],
