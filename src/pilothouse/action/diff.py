@@ -272,8 +272,7 @@ def _change(report: list[ObjectChange], key: str, old: Item | None, new: Item | 
         kind = ADD if old is None else REMOVE
     subject = old if old is not None else new
     assert subject is not None
-    fields = field_changes(strip(old.obj) if old and old.obj is not None else None,
-                           strip(new.obj) if new and new.obj is not None else None)
+    fields = field_changes(old.obj if old else None, new.obj if new else None)
     report.append(ObjectChange(key, subject.kind, subject.api_version, subject.namespace, subject.name, kind,
                                records, fields, old.obj if old else None, new.obj if new else None,
                                subject.hook))
@@ -396,7 +395,8 @@ def _owner(obj: dict[str, Any]) -> str:
 
 
 def diff_objects(kube: Any, name: str, namespace: str, current: Any, target_manifest: str, target_hooks: Any,
-                 opts: DiffOptions, *, server_side: bool = True, crds: list[dict[str, Any]] | None = None) -> DiffResult:
+                 opts: DiffOptions, *, server_side: bool = True, crds: list[dict[str, Any]] | None = None,
+                 target: list[Any] | None = None) -> DiffResult:
     """Live objects against what the server would make of ``target_manifest`` (dry run).
 
     ``current`` is the deployed revision (None for an install): its objects missing from the
@@ -407,7 +407,8 @@ def diff_objects(kube: Any, name: str, namespace: str, current: Any, target_mani
     from pilothouse.kube import ownership
     from pilothouse.kube.dryrun import dry_apply, fetch_live
 
-    target = kube.build(target_manifest, namespace=namespace)
+    if target is None:
+        target = kube.build(target_manifest, namespace=namespace)
     ownership.set_metadata(target, name, namespace)
     old_res = kube.build(current.manifest, namespace=namespace) if current is not None else []
     target_keys = {r.key() for r in target}
@@ -497,6 +498,15 @@ class DiffUpgrade:
         kube = self.cfg.kube
         kube.is_reachable()
         up = self._upgrade()
+        built: dict[tuple[str, str | None], list[Any]] = {}
+        build = kube.build
+
+        def keep_build(manifest: str, *, namespace: str | None = None) -> list[Any]:
+            # the upgrade builds the new manifest to validate it; the diff reuses those objects
+            built[(manifest, namespace)] = out = build(manifest, namespace=namespace)
+            return out
+
+        kube.build = keep_build
         try:
             current, upgraded, ssa = up._prepare(name, chart, vals)
         except (NoDeployedReleasesError, ReleaseNotFoundError):
@@ -508,8 +518,11 @@ class DiffUpgrade:
                                   crds=_chart_crds(chart) if opts.include_crds else None)
             result.upgraded = rel
             return result
+        finally:
+            del kube.build
         result = diff_objects(kube, name, upgraded.namespace, current, upgraded.manifest, upgraded, opts,
-                              server_side=ssa, crds=_chart_crds(chart) if opts.include_crds else None)
+                              server_side=ssa, crds=_chart_crds(chart) if opts.include_crds else None,
+                              target=built.get((upgraded.manifest, upgraded.namespace)))
         result.revision = current.version
         result.upgraded = upgraded
         return result
