@@ -196,8 +196,9 @@ def apply(
         if entry is not mine and not entry.get("_empty"):
             others |= _set_of(entry)
 
-    # Fields this manager stopped applying go away unless someone else still owns them.
-    for p in sorted(previous - applied_set, key=len, reverse=True):
+    # Fields this manager stopped applying go away unless someone else still owns them. Outer
+    # paths go first: removing a list item's key field first would leave the item unfindable.
+    for p in sorted(previous - applied_set, key=len):
         if fieldsets.descendants(others, p) or fieldsets.descendants(applied_set, p):
             continue
         fieldsets.remove(merged, p, schema)
