@@ -373,7 +373,9 @@ def _excluded(opts: DiffOptions) -> tuple[str, ...]:
 def _hook_items(rel: Any, opts: DiffOptions) -> dict[str, Item]:
     if rel is None or not opts.include_hooks:
         return {}
-    text = "\n---\n".join(h.manifest for h in rel.hooks)
+    # a stored hook has no "# Source:" line; its path stands in, as `helm get hooks` prints it
+    text = "\n---\n".join(h.manifest if h.manifest.startswith("#") else f"# Source: {h.path}\n{h.manifest}"
+                           for h in rel.hooks)
     return parse_manifest(text, rel.namespace, normalize=opts.normalize_manifests, excluded_hooks=_excluded(opts),
                           hook=True)
 

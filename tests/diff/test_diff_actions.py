@@ -1,0 +1,85 @@
+"""The diff actions as a library: client-side-apply releases, ownership changes, removals,
+client-only dry runs, revisions and releases."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+
+import fakekube
+import pilothouse
+from pilothouse.action.config import Configuration
+from pilothouse.action.diff import DiffOptions, diff_release, diff_revision
+
+CHART = os.path.join(os.path.dirname(os.path.abspath(__file__)), "charts", "web")
+
+
+@pytest.fixture
+def srv():
+    with fakekube.serve(trace=True) as server:
+        yield server
+
+
+@pytest.fixture
+def cfg(srv):
+    return Configuration.from_env(kubeconfig=srv.kubeconfig_path, namespace="default", driver="secret")
+
+
+def _live(srv, kind, name):
+    return next((o for o in srv.store.objects(kind, "default") if o["metadata"]["name"] == name), None)
+
+
+def test_client_side_apply_release_is_diffed_with_its_patch(srv, cfg):
+    pilothouse.install(CHART, "csa", config=cfg, server_side=False)
+    result = pilothouse.diff_upgrade("csa", CHART, values={"replicas": 2}, config=cfg)
+    assert [(c.key, c.change) for c in result.changes] == [("default, csa-web, Deployment (apps)", "MODIFY")]
+    assert [(f.path, f.before, f.after) for f in result.changes[0].fields] == [("spec.replicas", 1, 2)]
+    pilothouse.upgrade("csa", CHART, values={"replicas": 2}, config=cfg)
+    assert _live(srv, "Deployment", "csa-web")["spec"]["replicas"] == 2
+
+
+def test_removed_objects_and_ownership_changes(srv, cfg):
+    pilothouse.install(CHART, "web", values={"extra": True}, config=cfg)
+    removed = pilothouse.diff_upgrade("web", CHART, values={"extra": False}, config=cfg)
+    assert [(c.key, c.change) for c in removed.changes] == [("default, web-extra, ConfigMap (v1)", "REMOVE")]
+    assert _live(srv, "ConfigMap", "web-extra") is not None, "a diff deletes nothing"
+
+    # an object of the same name made by someone else: adopting it is an ownership change
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "other-extra"}, "data": {"extra": "no"}}
+    assert httpx.post(f"{srv.url}/api/v1/namespaces/default/configmaps", json=body).status_code == 201
+    pilothouse.install(CHART, "other", config=cfg)
+    adopt = pilothouse.diff_upgrade("other", CHART, values={"extra": True}, config=cfg, upgrade_options={
+        "take_ownership": True})
+    by_change = {(c.key, c.change): c for c in adopt.changes}
+    owner = by_change[("default, other-extra, ConfigMap (v1)", "OWNERSHIP")]
+    assert owner.records == [("-", "/"), ("+", "default/other")]
+    modify = by_change[("default, other-extra, ConfigMap (v1)", "MODIFY")]
+    assert ("data.extra", "no", "yes") in [(f.path, f.before, f.after) for f in modify.fields]
+
+
+def test_client_dry_run_never_contacts_the_cluster(srv, cfg):
+    srv.requests.clear()
+    result = pilothouse.diff_upgrade("new", CHART, config=cfg, dry_run="client", install=True)
+    assert {c.change for c in result.changes} == {"ADD"}
+    assert len(result.changes) == 5
+    assert srv.requests == []
+
+
+def test_revisions_and_releases(srv, cfg):
+    pilothouse.install(CHART, "a", config=cfg)
+    pilothouse.upgrade("a", CHART, values={"color": "red"}, config=cfg)
+    pilothouse.install(CHART, "b", values={"color": "green"}, config=cfg)
+    rev = diff_revision(cfg, "a", 1, 2)
+    assert sorted(c.key for c in rev.changes) == ["default, a-config, ConfigMap (v1)", "default, a-hook, ConfigMap (v1)"]
+    assert diff_revision(cfg, "a", 2).changes == []
+    rel = diff_release(cfg, "a", cfg, "b", DiffOptions())
+    # matched by template file, so only the values differ (and the names)
+    assert {c.change for c in rel.changes} == {"MODIFY"}
+    assert sorted(c.key for c in rel.changes) == ["web/templates/all.yaml", "web/templates/all.yaml 2",
+                                                  "web/templates/all.yaml 3", "web/templates/all.yaml 4",
+                                                  "web/templates/hook.yaml"]
+    config = next(c for c in rel.changes if c.key == "web/templates/all.yaml")
+    assert [(f.path, f.before, f.after) for f in config.fields] == [
+        ("data.color", "red", "green"), ("metadata.name", "a-config", "b-config")]
