@@ -83,3 +83,23 @@ def test_revisions_and_releases(srv, cfg):
     config = next(c for c in rel.changes if c.key == "web/templates/all.yaml")
     assert [(f.path, f.before, f.after) for f in config.fields] == [
         ("data.color", "red", "green"), ("metadata.name", "a-config", "b-config")]
+
+
+def test_chart_crds_not_yet_installed_are_shown_with_include_crds(srv, cfg, tmp_path):
+    import shutil
+
+    chart = tmp_path / "web"
+    shutil.copytree(CHART, chart)
+    (chart / "crds").mkdir()
+    (chart / "crds" / "widget.yaml").write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+        "  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names:\n"
+        "    kind: Widget\n    plural: widgets\n    singular: widget\n    listKind: WidgetList\n  versions:\n"
+        "    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
+        "          type: object\n          x-kubernetes-preserve-unknown-fields: true\n")
+    pilothouse.install(CHART, "w", config=cfg)
+    plain = pilothouse.diff_upgrade("w", str(chart), config=cfg)
+    assert plain.changes == []
+    with_crds = pilothouse.diff_upgrade("w", str(chart), config=cfg, options=DiffOptions(include_crds=True))
+    assert [(c.key, c.change) for c in with_crds.changes] == [
+        ("default, widgets.example.com, CustomResourceDefinition (apiextensions.k8s.io)", "ADD")]
