@@ -140,3 +140,14 @@ def test_strip_trailing_cr():
     new = Item("k", "ConfigMap", "v1", "", "", TEXT3)
     _, changes = build_report({"k": old}, {"k": new}, DiffOptions(show_secrets=True, strip_trailing_cr=True))
     assert changes == []
+
+
+def test_structured_and_dyff_outputs_name_the_changed_fields():
+    _, text = _render(_index(SPEC), _index(_item(SPEC.text.replace("replicas: 3", "replicas: 5"))),
+                      output="structured")
+    assert json.loads(text) == [{
+        "apiVersion": "apps/v1", "kind": "Deployment", "namespace": "default", "name": "nginx", "changeType": "MODIFY",
+        "resourceStatus": {"oldExists": True, "newExists": True},
+        "changes": [{"path": "/spec", "field": "replicas", "change": "replace", "oldValue": 3, "newValue": 5}]}]
+    _, text = _render(_index(SPEC), _index(_item(SPEC.text.replace("replicas: 3", "replicas: 5"))), output="dyff")
+    assert "spec.replicas  (apps/v1/Deployment/nginx)\n  ± value change\n    - 3\n    + 5\n" in text

@@ -122,10 +122,7 @@ def write_report(out: IO[str], changes: list[Any], *, output: str = "diff", supp
     elif output in ("template", "json"):
         out.write(_json_template(_template_entries(changes)) + "\n")
     elif output == "structured":
-        data = [{"name": c.key, "changeType": c.change, "kind": c.kind, "namespace": c.namespace,
-                 "resourceName": c.name,
-                 "changes": [{"path": f.path, "oldValue": f.before, "newValue": f.after} for f in c.fields]}
-                for c in changes]
+        data = [_structured(c, suppressed) for c in changes]
         out.write(json.dumps(data, indent=2) + "\n")
     elif output == "dyff":
         _dyff(out, changes, color)
@@ -134,6 +131,30 @@ def write_report(out: IO[str], changes: list[Any], *, output: str = "diff", supp
             col, msg = _DIFF_STYLE[c.change]
             out.write(_c(f"{c.key} {msg}", col, color) + "\n")
             _records(out, c, suppressed, context, color)
+
+
+def _structured(c: Any, suppressed: list[str]) -> dict[str, Any]:
+    # helm-diff's "structured" entry: field changes as a parent path and a field name
+    entry: dict[str, Any] = {"apiVersion": c.api_version, "kind": c.kind, "namespace": c.namespace, "name": c.name,
+                             "changeType": c.change,
+                             "resourceStatus": {"oldExists": c.before is not None, "newExists": c.after is not None}}
+    if c.kind in suppressed:
+        entry["changesSuppressed"] = True
+        return entry
+    if c.change == "MODIFY" and c.fields:
+        out = []
+        for f in c.fields:
+            tokens = [name if kind == "f" else f"[name={name}]" for kind, name in f.parts]
+            change = {"path": "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens[:-1]),
+                      "field": tokens[-1] if tokens else "",
+                      "change": "add" if f.before is None else "remove" if f.after is None else "replace"}
+            if f.before is not None:
+                change["oldValue"] = f.before
+            if f.after is not None:
+                change["newValue"] = f.after
+            out.append(change)
+        entry["changes"] = out
+    return entry
 
 
 def _json_template(entries: list[dict[str, str]]) -> str:
