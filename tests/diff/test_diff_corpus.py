@@ -90,3 +90,33 @@ def test_diff_upgrade_predicts_the_upgrade(first, second):
         _check_prediction(srv, again, upgraded, final)
         assert [c.key for c in again.changes if not c.hook] == []
         assert not again.has_changes
+
+
+PLANNED = [p for p in PAIRS if p[0].split("--")[0] in ("prometheus", "helmtest-lib-dep", "bitnami-redis")]
+
+
+@pytest.mark.parametrize("first,second", PLANNED, ids=[p[0].split("--")[0] for p in PLANNED])
+def test_plan_then_apply_performs_the_planned_upgrade(first, second, tmp_path):
+    import pilothouse
+    from pilothouse.action.config import Configuration
+    from pilothouse.action.plan import apply_plan, make_plan, read_plan, write_plan
+    from pilothouse.chart import load
+
+    a, b = case_by_id(first), case_by_id(second)
+    ns = a.options["namespace"]
+    with fakekube.serve(auto_ready=True) as srv:
+        ensure_namespace(srv, ns)
+        ensure_extra_kinds(srv)
+        cfg = Configuration.from_env(kubeconfig=srv.kubeconfig_path, namespace=ns, driver="secret")
+        pilothouse.install(load(a.chart_dir), RELEASE, values=values_of(a), config=cfg, namespace=ns)
+        installed = snapshot(srv, RELEASE)
+        plan = make_plan(cfg, RELEASE, load(b.chart_dir), values_of(b), reset_values=True)
+        path = str(tmp_path / "plan.yaml")
+        write_plan(path, plan)
+        assert snapshot(srv, RELEASE) == installed, "planning changes nothing"
+        rel = apply_plan(cfg, read_plan(path))
+        assert rel.version == 2 and rel.info.status == "deployed"
+        stored = pilothouse.status(RELEASE, config=cfg)
+        assert stored.manifest == plan.document["releaseRecord"]["manifest"]
+        result = type("R", (), {"changes": plan.changes})
+        _check_prediction(srv, result, installed, snapshot(srv, RELEASE))

@@ -89,7 +89,8 @@ class Upgrade(ReleaseChange):
         from pilothouse.action.render import check_chart, prepare_render
 
         cfg = self.cfg
-        check_chart(chart)
+        if self.planned is None:  # a planned revision was checked when it was planned
+            check_chart(chart)
         self._check_hide_secret()
         try:
             last = cfg.releases.last(name)
