@@ -115,16 +115,17 @@ def _object_text(obj: dict[str, Any]) -> str:
 
 
 def item_from_object(obj: dict[str, Any], default_namespace: str, *, hook: bool = False,
-                     comment: str = "") -> Item:
-    """An item from a decoded object (shown as sorted YAML)."""
+                     comment: str = "", text: bool = True) -> Item:
+    """An item from a decoded object (shown as sorted YAML; without ``text`` a placeholder)."""
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
     name = str(annotations.get("helm-diff/base-name") or meta.get("name") or "")
     ns = str(meta.get("namespace") or default_namespace)
     api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind") or "")
-    return Item(make_key(api_version, kind, ns, name), kind, api_version, str(meta.get("namespace") or ""),
-                str(meta.get("name") or ""),
-                comment + _object_text(obj), obj, str(annotations.get(_RESOURCE_POLICY) or ""), hook)
+    key = make_key(api_version, kind, ns, name)
+    return Item(key, kind, api_version, str(meta.get("namespace") or ""), str(meta.get("name") or ""),
+                comment + _object_text(obj) if text else "\0unchanged " + key, obj,
+                str(annotations.get(_RESOURCE_POLICY) or ""), hook)
 
 
 def parse_manifest(text: str, default_namespace: str, *, normalize: bool = False,
@@ -430,11 +431,15 @@ def diff_objects(kube: Any, name: str, namespace: str, current: Any, target_mani
     for r in target + crd_res:
         cur = live.get(r.key())
         versions[r.key()] = str((cur or {}).get("metadata", {}).get("resourceVersion") or "") if cur else ""
-        if r.key() in dry:
-            item = item_from_object(strip(dry[r.key()]) or {}, namespace)
+        after_obj = strip(dry[r.key()]) if r.key() in dry else None
+        before_obj = strip(cur) if cur is not None else None
+        # an object the upgrade leaves as it is needs no text: both sides get the same placeholder
+        same = after_obj is not None and after_obj == before_obj
+        if after_obj is not None:
+            item = item_from_object(after_obj, namespace, text=not same)
             new_items[item.key] = item
         if cur is not None:
-            before = item_from_object(strip(cur) or {}, namespace)
+            before = item_from_object(before_obj or {}, namespace, text=not same)
             is_target = r.key() in target_keys
             if is_target or r.key() not in dry:
                 old_items[before.key] = before

@@ -194,7 +194,7 @@ class Drift:
 
     def _compare(self, key: str, r: Any, release: str, cur: dict[str, Any], dry: dict[str, Any],
                  rules: list[IgnoreRule]) -> DriftEntry | None:
-        live_s, desired = strip(cur) or {}, strip(dry) or {}
+        live_s, desired = strip(cur) or {}, copy.deepcopy(strip(dry) or {})
         changes = field_changes(live_s, desired)
         if not changes:
             return None

@@ -20,13 +20,15 @@ _MAX_LCS_CELLS = 4_000_000
 
 
 def strip(obj: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A copy of ``obj`` without status and the server-maintained metadata."""
+    """``obj`` without status and the server-maintained metadata (``obj`` itself is not changed)."""
     if obj is None:
         return None
-    out = copy.deepcopy(obj)
+    # a shallow copy: the nested values are shared with ``obj``, only the top and metadata are new
+    out = dict(obj)
     out.pop("status", None)
     meta = out.get("metadata")
     if isinstance(meta, dict):
+        meta = out["metadata"] = dict(meta)
         for key in SERVER_METADATA:
             meta.pop(key, None)
         if not meta.get("annotations"):
