@@ -103,3 +103,26 @@ def test_chart_crds_not_yet_installed_are_shown_with_include_crds(srv, cfg, tmp_
     with_crds = pilothouse.diff_upgrade("w", str(chart), config=cfg, options=DiffOptions(include_crds=True))
     assert [(c.key, c.change) for c in with_crds.changes] == [
         ("default, widgets.example.com, CustomResourceDefinition (apiextensions.k8s.io)", "ADD")]
+
+
+def test_drift_ignore_annotation_on_the_object(srv, cfg, tmp_path):
+    import shutil
+
+    chart = tmp_path / "web"
+    shutil.copytree(CHART, chart)
+    text = (chart / "templates" / "all.yaml").read_text()
+    (chart / "templates" / "all.yaml").write_text(text.replace(
+        "  name: {{ .Release.Name }}-web\nspec:\n  replicas:",
+        "  name: {{ .Release.Name }}-web\n  annotations:\n    pilothouse.io/drift-ignore: spec.replicas\n"
+        "spec:\n  replicas:", 1))
+    pilothouse.install(str(chart), "ann", config=cfg)
+    for patch in ({"spec": {"replicas": 7}}, {"spec": {"template": {"spec": {"containers": [
+            {"name": "web", "image": "nginx:edited"}]}}}}):
+        resp = httpx.patch(f"{srv.url}/apis/apps/v1/namespaces/default/deployments/ann-web", json=patch,
+                           params={"fieldManager": "someone"},
+                           headers={"Content-Type": "application/strategic-merge-patch+json"})
+        assert resp.status_code == 200, resp.text
+    found = pilothouse.drift("ann", config=cfg, use_user_config=False)
+    assert [(f.path, f.before, f.after) for e in found.entries for f in e.fields] == [
+        ("spec.template.spec.containers[name=web].image", "nginx:edited", "nginx:1.25")]
+    assert found.entries[0].managers == ["someone"]
