@@ -126,3 +126,26 @@ def test_drift_ignore_annotation_on_the_object(srv, cfg, tmp_path):
     assert [(f.path, f.before, f.after) for e in found.entries for f in e.fields] == [
         ("spec.template.spec.containers[name=web].image", "nginx:edited", "nginx:1.25")]
     assert found.entries[0].managers == ["someone"]
+
+
+def test_drift_deleted_object_and_secret_are_reported_and_corrected(srv, cfg):
+    pilothouse.install(CHART, "d", config=cfg)
+    assert httpx.delete(f"{srv.url}/api/v1/namespaces/default/configmaps/d-config").status_code == 200
+    resp = httpx.patch(f"{srv.url}/api/v1/namespaces/default/secrets/d-secret",
+                       json={"data": {"password": "c3dvcmRmaXNo"}}, params={"fieldManager": "rotator"},
+                       headers={"Content-Type": "application/merge-patch+json"})
+    assert resp.status_code == 200, resp.text
+    found = pilothouse.drift("d", config=cfg, use_user_config=False)
+    states = {(e.kind, e.name): e for e in found.entries}
+    assert set(states) == {("ConfigMap", "d-config"), ("Secret", "d-secret")}
+    assert states[("ConfigMap", "d-config")].state == "deleted"
+    secret = states[("Secret", "d-secret")]
+    assert secret.managers == ["rotator"]
+    text = "\n".join(t for _, t in secret.records)
+    assert "swordfish" not in text and "c3dvcmRmaXNo" not in text and "hunter2" not in text
+    assert ("-", "  password: '-------- # (9 bytes)'") in secret.records
+    fixed = pilothouse.drift("d", config=cfg, use_user_config=False, correct=True)
+    assert all(e.restored for e in fixed.entries)
+    assert _live(srv, "ConfigMap", "d-config")["data"] == {"color": "blue"}
+    assert _live(srv, "Secret", "d-secret")["data"] == {"password": "aHVudGVyMg=="}
+    assert pilothouse.drift("d", config=cfg, use_user_config=False).entries == []
