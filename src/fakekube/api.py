@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from fakekube import errors, limits, metaview, openapi
 from fakekube.resources import ResourceType
@@ -139,7 +139,8 @@ class Api:
         return resp
 
     def _route(self, req: Request) -> Response:
-        parts = [p for p in req.path.split("/") if p]
+        # segments are percent-decoded as the real server does (`system:foo` arrives as `system%3Afoo`)
+        parts = [unquote(p) for p in req.path.split("/") if p]
         if not parts:
             return Response(200, {"paths": ["/api", "/api/v1", "/apis", "/openapi/v2", "/openapi/v3", "/version"]})
         head = parts[0]

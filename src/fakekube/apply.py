@@ -59,6 +59,28 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
+# list-map key fields the server defaults before it identifies items (a port without a protocol
+# is the TCP port), so that an applied item matches the stored one and its key names them
+_KEY_DEFAULTS = {"protocol": "TCP"}
+
+
+def default_keys(value: Any, schema: Node) -> Any:
+    """`value` with missing list-map key fields defaulted, as the server does for an apply."""
+    if isinstance(value, dict) and not schema.atomic:
+        return {k: default_keys(v, schema.child(k)) for k, v in value.items()}
+    if isinstance(value, list) and schema.list_type == "map":
+        out = []
+        for item in value:
+            item = default_keys(item, schema.item())
+            if isinstance(item, dict):
+                for key in schema.keys:
+                    if key not in item and key in _KEY_DEFAULTS and any(k in item for k in schema.keys):
+                        item[key] = _KEY_DEFAULTS[key]
+            out.append(item)
+        return out
+    return value
+
+
 def merge(live: Any, applied: Any, schema: Node) -> Any:
     """The structural merge of apply: `applied` wins, maps and keyed lists merge."""
     if isinstance(applied, dict) and isinstance(live, dict) and not schema.atomic:
@@ -124,7 +146,7 @@ def apply(
     sub: str = "",
 ) -> dict[str, Any]:
     """The object after `manager` applies `applied` to `live` (None: the object is new)."""
-    applied = _drop_nulls(applied)
+    applied = default_keys(_drop_nulls(applied), schema)
     applied_set = fieldsets.fields_of(applied, schema)
     entries = _entries(live)
     base = copy.deepcopy(live) if live else {}
@@ -174,8 +196,9 @@ def apply(
         if entry is not mine and not entry.get("_empty"):
             others |= _set_of(entry)
 
-    # Fields this manager stopped applying go away unless someone else still owns them.
-    for p in sorted(previous - applied_set, key=len, reverse=True):
+    # Fields this manager stopped applying go away unless someone else still owns them. Outer
+    # paths go first: removing a list item's key field first would leave the item unfindable.
+    for p in sorted(previous - applied_set, key=len):
         if fieldsets.descendants(others, p) or fieldsets.descendants(applied_set, p):
             continue
         fieldsets.remove(merged, p, schema)

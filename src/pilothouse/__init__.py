@@ -28,6 +28,8 @@ __all__ = [
     "render",
     "install",
     "upgrade",
+    "diff_upgrade",
+    "drift",
     "rollback",
     "uninstall",
     "list_releases",
@@ -170,3 +172,31 @@ def load_postrenderer(name: str, args: Sequence[str] = (), *, settings: Any = No
     from pilothouse.plugin.postrender import load_postrenderer as _load
 
     return _load(name, args, settings=settings)
+
+
+def diff_upgrade(name: str, chart: str | os.PathLike[str] | Any, *, values: Mapping[str, Any] | None = None,
+                 namespace: str | None = None, kubeconfig: str | None = None, kube_context: str | None = None,
+                 driver: str | None = None, config: Any = None, options: Any = None, **flags: Any) -> Any:
+    """What upgrading ``name`` to ``chart`` would change (`pilot diff upgrade`), changing nothing.
+
+    Returns an `action.diff.DiffResult` whose ``changes`` are `ObjectChange` entries (key, change
+    type, line diff, changed fields, objects before and after). ``options`` is an
+    `action.diff.DiffOptions`; ``flags`` are `action.diff.DiffUpgrade` fields (``reset_values``,
+    ``reuse_values``, ``install``, ``dry_run``...).
+    """
+    from pilothouse.action.diff import DiffOptions, DiffUpgrade
+
+    cfg = _configuration(config, namespace, kubeconfig, kube_context, driver)
+    return DiffUpgrade(cfg, options=options or DiffOptions(), **flags).run(name, _chart(chart), dict(values or {}))
+
+
+def drift(name: str, *, namespace: str | None = None, kubeconfig: str | None = None, kube_context: str | None = None,
+          driver: str | None = None, config: Any = None, **options: Any) -> Any:
+    """How the live objects of release ``name`` differ from its deployed revision (`pilot drift`).
+
+    Returns an `action.drift.DriftResult`; ``options`` are `action.drift.Drift` fields
+    (``ignore_paths``, ``ignore_managers``, ``correct``...).
+    """
+    from pilothouse.action.drift import Drift
+
+    return Drift(_configuration(config, namespace, kubeconfig, kube_context, driver), **options).run(name)

@@ -64,6 +64,8 @@ class Upgrade(ReleaseChange):
     reuse_values: bool = False
     reset_then_reuse_values: bool = False
     max_history: int = 0
+    # a release computed by `upgrade --plan` (`action.plan`): stored and applied as is, not rendered
+    planned: Any = None
 
     def run(self, name: str, chart: Any, values: Mapping[str, Any] | None = None) -> Release:
         """Upgrade release ``name`` to ``chart`` with user values; returns the new revision."""
@@ -87,7 +89,8 @@ class Upgrade(ReleaseChange):
         from pilothouse.action.render import check_chart, prepare_render
 
         cfg = self.cfg
-        check_chart(chart)
+        if self.planned is None:  # a planned revision was checked when it was planned
+            check_chart(chart)
         self._check_hide_secret()
         try:
             last = cfg.releases.last(name)
@@ -104,6 +107,11 @@ class Upgrade(ReleaseChange):
                 if last.info.status not in (FAILED, SUPERSEDED):
                     raise
                 current = last
+        if self.planned is not None:
+            from pilothouse.action.plan import planned_release
+
+            ssa = server_side_value(self.server_side, last.apply_method)
+            return current, planned_release(self.planned, current, last, ssa, self.labels), ssa
         vals = self._reuse_values(chart, current, vals)
         revision = last.version + 1
         caps = cfg.get_capabilities()

@@ -113,6 +113,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--show-resources", action="store_true", help="accepted for compatibility (always shown)")
     p.add_argument("--show-desc", action="store_true", help="accepted for compatibility (always shown)")
     add_output_flag(p)
+    p.add_argument("--drift", action="store_true", help="also compare the release's objects with the live cluster "
+                   "(exit 2 on drift; see pilot drift)")
     p.set_defaults(func=run)
 
 
@@ -125,4 +127,13 @@ def run(args: argparse.Namespace) -> int:
                  show_resources_table=args.output == "table").run(args.name)
     rel.chart = None  # status leaves the chart out of its output
     print_release(sys.stdout, rel, args.output)
+    if getattr(args, "drift", False):
+        from pilothouse.cli.cmd_drift import EXIT_DRIFT, drift_from_args, write_drift
+
+        args.drift_ignore, args.drift_ignore_manager, args.drift_correct = [], [], False
+        args.drift_no_user_config = False
+        result = drift_from_args(config_from_args(args), args, args.name)
+        sys.stdout.write("DRIFT:\n")
+        write_drift(sys.stdout, result, output="diff")
+        return EXIT_DRIFT if result.has_drift else 0
     return 0

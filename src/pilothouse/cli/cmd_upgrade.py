@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--history-max", type=int, default=int(os.environ.get("HELM_MAX_HISTORY", "10") or 10),
                    help="limit the maximum number of revisions saved per release (0: no limit)")
     p.add_argument("--cleanup-on-fail", action="store_true", help="delete new resources of a failed upgrade")
+    p.add_argument("--plan", default=None, metavar="FILE",
+                   help="save what the upgrade would do to FILE (JSON, or YAML by extension) and change nothing; "
+                        "`pilot apply FILE` performs it")
     p.set_defaults(func=run)
 
 
@@ -41,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output)
     cfg = config_from_args(args)
     dry = dry_run_value(args.dry_run)
+    if getattr(args, "plan", None):
+        from pilothouse.cli.cmd_apply import save_plan
+
+        return save_plan(cfg, args, chart, vals)
     if args.install:
         from pilothouse.action.history import History
         from pilothouse.cli.cmd_template import located_with_debug_lines

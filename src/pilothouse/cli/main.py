@@ -19,11 +19,14 @@ from pilothouse.errors import PilothouseError
 
 # command name -> (module under pilothouse.cli, one-line description). Order is the help order.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("cmd_apply", "perform an upgrade saved with upgrade --plan"),
     "completion": ("cmd_completion", "generate autocompletion scripts for the specified shell"),
     "create": ("cmd_create", "create a new chart with the given name"),
     "dependency": ("cmd_dependency", "manage a chart's dependencies"),
     "docs": ("cmd_docs", "generate documentation as markdown or man pages"),
     "env": ("cmd_env", "pilot client environment information"),
+    "diff": ("cmd_diff", "show what an upgrade, a rollback or another revision would change"),
+    "drift": ("cmd_drift", "compare a release's objects with the live cluster"),
     "get": ("cmd_get", "download extended information of a named release"),
     "history": ("cmd_history", "fetch release history"),
     "install": ("cmd_install", "install a chart"),
