@@ -129,6 +129,7 @@ class Server:
         kubeconfig_path: str | os.PathLike[str] | None = None,
         trace: bool = False,
         log: Any = None,
+        simulate: float | None = None,
     ) -> None:
         self.store = Store(auto_ready=auto_ready)
         self._http = _HTTPServer(("127.0.0.1", port), _Handler)
@@ -137,6 +138,12 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = Api(self.store, f"127.0.0.1:{self.port}")
         self._http.api = self.api
+        # simulated controllers: `simulate` seconds between ticks (0: only when stepped)
+        self.simulate = simulate
+        if simulate is not None:
+            from fakekube.controllers import Controllers
+
+            self.api.controllers = Controllers(self.store)
         self._http.log = log
         self.requests: list[tuple[str, str, str, str]] = []
         self._http.trace = self.requests if trace else None
@@ -160,6 +167,8 @@ class Server:
             target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, name="fakekube", daemon=True
         )
         self._thread.start()
+        if self.api.controllers is not None and self.simulate:
+            self.api.controllers.run(self.simulate)
         return self
 
     def serve_forever(self) -> None:
@@ -169,6 +178,8 @@ class Server:
     def stop(self) -> None:
         """End watches, stop serving and remove the temporary kubeconfig."""
         self.api.stopping.set()
+        if self.api.controllers is not None:
+            self.api.controllers.stop()
         self.store.close()
         self._http.shutdown()
         self._http.server_close()
@@ -191,13 +202,14 @@ def serve(
     auto_ready: bool = False,
     kubeconfig_path: str | os.PathLike[str] | None = None,
     trace: bool = False,
+    simulate: float | None = None,
 ) -> Iterator[Server]:
     """Run a fake API server for the duration of a `with` block.
 
     >>> with serve() as srv:
     ...     srv.url, srv.kubeconfig_path, srv.store
     """
-    srv = Server(port, auto_ready=auto_ready, kubeconfig_path=kubeconfig_path, trace=trace).start()
+    srv = Server(port, auto_ready=auto_ready, kubeconfig_path=kubeconfig_path, trace=trace, simulate=simulate).start()
     try:
         yield srv
     finally:

@@ -1,0 +1,146 @@
+"""HIP-0025 sequencing for the actions: a chart tree and a release manifest → ordered batches.
+
+The graph itself lives in `pilothouse.manifest.sequence`; this module reads what it needs from the
+loaded chart (Chart.yaml ``depends-on`` fields and annotations, which the typed metadata does not
+keep) and from the rendered manifest (``# Source:`` lines and annotations).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pilothouse.manifest.sequence import (
+    CONVENTIONS,
+    DEPENDS_ON_SUBCHARTS_ANNOTATION,
+    Batch,
+    ChartOrder,
+    Doc,
+    SequenceError,
+    parse_list,
+    plan,
+)
+
+ORDERED = "ordered"
+_SOURCE = re.compile(r"^# Source: (.*)$", re.M)
+
+
+def parse_conventions(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``--sequence-annotations=kapp,argocd`` → ("kapp", "argocd"); unknown names are an error."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    out = []
+    for it in items:
+        it = it.strip()
+        if not it:
+            continue
+        if it not in CONVENTIONS:
+            raise SequenceError(f'invalid sequence annotations "{it}". Valid values are: {", ".join(CONVENTIONS)}')
+        out.append(it)
+    return tuple(out)
+
+
+def _raw_chart_yaml(chart: Any) -> dict[str, Any]:
+    import yaml
+
+    for f in getattr(chart, "raw", []) or []:
+        if getattr(f, "name", "") == "Chart.yaml":
+            data = f.data.decode("utf-8", "replace") if isinstance(f.data, bytes) else f.data
+            try:
+                doc = yaml.safe_load(data)
+            except yaml.YAMLError:
+                return {}
+            return doc if isinstance(doc, dict) else {}
+    return {}
+
+
+def chart_orders(chart: Any) -> tuple[str, dict[str, ChartOrder]]:
+    """The root chart path and the `ChartOrder` of every chart in the (processed) tree."""
+    out: dict[str, ChartOrder] = {}
+
+    def walk(c: Any) -> None:
+        path = c.chart_full_path()
+        raw = _raw_chart_yaml(c)
+        order = ChartOrder(path)
+        for sub in c.dependencies():
+            order.children[sub.name()] = sub.chart_full_path()
+        entries = raw.get("dependencies") if isinstance(raw.get("dependencies"), list) else []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            key = str(entry.get("alias") or entry.get("name") or "")
+            order.declared.update(str(entry[k]) for k in ("name", "alias") if entry.get(k))
+            if "depends-on" in entry:
+                order.depends_on[key] = parse_list(entry["depends-on"], f"{path}/Chart.yaml: dependency {key!r} "
+                                                                          "depends-on")
+        ann = raw.get("annotations") if isinstance(raw.get("annotations"), dict) else {}
+        if DEPENDS_ON_SUBCHARTS_ANNOTATION in ann:
+            order.self_depends_on = parse_list(ann[DEPENDS_ON_SUBCHARTS_ANNOTATION],
+                                               f"{path}/Chart.yaml: {DEPENDS_ON_SUBCHARTS_ANNOTATION}")
+        out[path] = order
+        for sub in c.dependencies():
+            walk(sub)
+
+    walk(chart)
+    return chart.chart_full_path(), out
+
+
+def manifest_docs(manifest: str) -> list[Doc]:
+    """The documents of a release manifest (``---`` + ``# Source:`` + object) with their heads."""
+    from pilothouse.manifest.sorter import parse_head
+    from pilothouse.manifest.split import split_manifests
+
+    docs = []
+    for text in split_manifests(manifest):
+        m = _SOURCE.search(text)
+        head = parse_head(text)
+        docs.append(Doc(source=m.group(1).strip() if m else "", text=text, kind=head.kind, name=head.name,
+                        annotations=dict(head.annotations or {})))
+    return docs
+
+
+def plan_release(chart: Any, manifest: str, conventions: Iterable[str] = ()) -> list[Batch]:
+    """The batches in which ``manifest`` (rendered from ``chart``) is applied with ``--wait=ordered``."""
+    root, orders = chart_orders(chart)
+    return plan(manifest_docs(manifest), orders, root, conventions)
+
+
+def plan_from_manifest(manifest: str, conventions: Iterable[str] = ()) -> list[Batch]:
+    """Batches from a stored manifest alone (uninstall): resource groups per chart path, subcharts as
+    separate charts without their Chart.yaml ordering (the chart is no longer at hand), children first."""
+    docs = manifest_docs(manifest)
+    paths = sorted({d.chart_path for d in docs}, key=lambda p: (-p.count("/charts/"), p))
+    if not paths:
+        return []
+    roots = [p for p in paths if "/charts/" not in p]
+    root = roots[0] if roots else paths[-1]
+    orders: dict[str, ChartOrder] = {}
+    for p in paths:
+        orders.setdefault(p, ChartOrder(p))
+        parent, sep, name = p.rpartition("/charts/")
+        while sep:
+            orders.setdefault(parent, ChartOrder(parent)).children[name] = p
+            p = parent
+            parent, sep, name = p.rpartition("/charts/")
+    for o in orders.values():
+        # a chart's own objects come after its subcharts', as with helm.sh/depends-on/subcharts
+        o.self_depends_on = sorted(o.children)
+    return plan(docs, orders, root, conventions)
+
+
+def batch_manifest(batch: Batch) -> str:
+    """The documents of a batch as one manifest, for building objects."""
+    return "".join(f"---\n{d.text}\n" for d in batch.docs)
+
+
+def annotate_template(batches: list[Batch]) -> str:
+    """``pilot template`` output in apply order with HIP-0025's resource-group comments."""
+    out = []
+    for b in batches:
+        out.append(f"## START resource-group: {b.label}\n")
+        for d in b.docs:
+            out.append(f"---\n{d.text}\n")
+        out.append(f"## END resource-group: {b.label}\n")
+    return "".join(out)
