@@ -144,3 +144,84 @@ def annotate_template(batches: list[Batch]) -> str:
             out.append(f"---\n{d.text}\n")
         out.append(f"## END resource-group: {b.label}\n")
     return "".join(out)
+
+
+def resource_batches(kube: Any, batches: list[Batch], resources: list[Any], namespace: str) -> list[list[Any]]:
+    """The built objects of each batch, taken from ``resources`` (the same objects the action holds)."""
+    by_id = {r.identity(): r for r in resources}
+    out: list[list[Any]] = []
+    placed: set[Any] = set()
+    for b in batches:
+        built = kube.build(batch_manifest(b), namespace=namespace)
+        group = []
+        for r in built:
+            have = by_id.get(r.identity())
+            if have is not None and r.identity() not in placed:
+                placed.add(r.identity())
+                group.append(have)
+        out.append(group)
+    rest = [r for r in resources if r.identity() not in placed]
+    if rest:
+        out.append(rest)
+    return [g for g in out if g]
+
+
+def run_in_order(batches: list[Batch], groups: list[list[Any]], step: Any, progress: Any = None) -> None:
+    """Call ``step(objects)`` for each batch in turn (apply, then wait), reporting progress."""
+    from pilothouse.kube.progress import StepDone, StepStarted, emit
+
+    labels = [b.label for b in batches] + ["(rest)"]
+    n = len(groups)
+    for i, objs in enumerate(groups):
+        emit(progress, StepStarted(i + 1, n, labels[i] if i < len(labels) else "", len(objs)))
+        step(objs)
+        emit(progress, StepDone(i + 1, n, labels[i] if i < len(labels) else ""))
+
+
+def delete_in_order(cfg: Any, manifest: str, namespace: str, propagation: str, timeout: float,
+                    conventions: Iterable[str] = ()) -> tuple[list[Any], str, list[str]]:
+    """Uninstall with ``--wait=ordered``: batches in reverse order, each gone before the next.
+
+    Returns (deleted objects, kept objects as Helm lists them, errors).
+    """
+    from pilothouse.errors import PilothouseError
+    from pilothouse.kube import ops
+    from pilothouse.kube.progress import StepDone, StepStarted, emit
+    from pilothouse.manifest.hooks import RESOURCE_POLICY_ANNOTATION
+
+    try:
+        batches = list(reversed(plan_from_manifest(manifest, conventions)))
+    except PilothouseError as err:
+        return [], "", [f"corrupted release record. You must manually delete the resources: {err}"]
+    progress = getattr(cfg, "progress", None)
+    waiter = cfg.waiter("ordered")
+    deleted: list[Any] = []
+    kept: list[str] = []
+    errs: list[str] = []
+    for i, b in enumerate(batches):
+        docs = []
+        for d in b.docs:
+            policy = d.annotations.get(RESOURCE_POLICY_ANNOTATION)
+            if policy is None:
+                docs.append(d)
+            elif policy.strip().lower() == "keep":
+                kept.append(f"[{d.kind}] {d.name}\n")
+        if not docs:
+            continue
+        emit(progress, StepStarted(i + 1, len(batches), b.label, len(docs)))
+        try:
+            objs = cfg.kube.build(batch_manifest(Batch(b.labels, docs)), namespace=namespace)
+        except PilothouseError as err:
+            return deleted, "".join(kept), [f"unable to build kubernetes objects for delete: {err}"]
+        _, e = ops.delete(cfg.kube, objs, propagation)
+        errs.extend(e)
+        deleted.extend(objs)
+        if e:
+            break
+        try:
+            waiter.wait_for_delete(objs, timeout)
+        except PilothouseError as err:
+            errs.append(str(err))
+            break
+        emit(progress, StepDone(i + 1, len(batches), b.label))
+    return deleted, "".join(kept), errs
