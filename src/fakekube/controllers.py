@@ -131,6 +131,9 @@ class Controllers:
         self.store = store
         self.ready_after = ready_after
         self.ticks = 0
+        # (tick, "seen"|"ready", kind, namespace, name): what tests compare to prove an order
+        self.history: list[tuple[int, str, str, str, str]] = []
+        self._ready_noted: set[str] = set()
         self._age: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -177,7 +180,18 @@ class Controllers:
         key = (rt.group, rt.kind, meta.get("uid", ""), str(meta.get("generation", 0)))
         age = self._age.get(key, 0) + 1
         self._age[key] = age
+        if age == 1:
+            self._note("seen", rt, obj)
         return age
+
+    def _note(self, what: str, rt: Any, obj: Obj) -> None:
+        if len(self.history) < 100_000:
+            meta = obj["metadata"]
+            self.history.append((self.ticks, what, rt.kind, meta.get("namespace") or "", meta.get("name") or ""))
+
+    def tick_of(self, what: str, kind: str, name: str) -> int | None:
+        """The first tick at which ``kind/name`` was ``seen`` (first noticed) or became ``ready``."""
+        return next((t for t, w, k, _, n in self.history if (w, k, n) == (what, kind, name)), None)
 
     def _tick(self) -> None:
         live = set()
@@ -286,6 +300,9 @@ class Controllers:
 
         if ready >= n:
             self._set_status(rt, obj, workloads.ready_status(rt.group, rt.kind, obj, stamp) or {})
+            if obj["metadata"].get("uid") not in self._ready_noted:
+                self._ready_noted.add(obj["metadata"].get("uid"))
+                self._note("ready", rt, obj)
             return
         status: Obj
         if rt.kind == "DaemonSet":

@@ -94,6 +94,14 @@ class _HTTPServer(ThreadingHTTPServer):
     log: Any = None
     trace: list | None = None
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        # a client that closes a watch or a keep-alive connection is no server error
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
 
 def kubeconfig(url: str, namespace: str = "default") -> str:
     """A kubeconfig (YAML) whose current context talks to `url` without credentials."""

@@ -225,3 +225,29 @@ def delete_in_order(cfg: Any, manifest: str, namespace: str, propagation: str, t
             break
         emit(progress, StepDone(i + 1, len(batches), b.label))
     return deleted, "".join(kept), errs
+
+
+def lint_sequencing(path: str, render: Any, values: dict[str, Any], namespace: str,
+                    conventions: Iterable[str] = ()) -> list[str]:
+    """`pilot lint`: problems with the chart's sequencing (cycles, unknown groups or subcharts,
+    half-given readiness checks). A chart that does not load or render yields nothing here: the
+    other lint rules report that."""
+    from pilothouse.chart import load
+    from pilothouse.errors import PilothouseError
+    from pilothouse.manifest.sequence import check
+    from pilothouse.manifest.sorter import sort_manifests
+
+    try:
+        chart = load(path)
+        rendered = render(chart, values, namespace)
+        _, manifests = sort_manifests({k: v for k, v in rendered.items() if k.endswith((".yaml", ".yml", ".json"))
+                                       or "/templates/" in k})
+    except PilothouseError:
+        return []
+    docs = [Doc(source=m.name, text=m.content, kind=m.head.kind, name=m.head.name,
+                annotations=dict(m.head.annotations or {})) for m in manifests]
+    try:
+        root, orders = chart_orders(chart)
+    except SequenceError as err:
+        return [str(err)]
+    return check(docs, orders, root, conventions)

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     for path in paths:
         result = lint_chart(path, vals, namespace=namespace, strict=args.strict, render=render,
                             skip_schema_validation=args.skip_schema_validation, kube_version=args.kube_version)
+        _lint_sequencing(result, path, render, vals, namespace)
         has_findings = any(m.severity > INFO for m in result.messages)
         if has_findings:
             flagged += 1
@@ -76,3 +77,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet or flagged:
         print(summary)
     return 0
+
+
+def _lint_sequencing(result: Any, path: str, render: Any, vals: dict[str, Any], namespace: str) -> None:
+    """HIP-0025 ordering problems are errors: an install with --wait=ordered would refuse the chart."""
+    from pilothouse.action.sequencing import lint_sequencing
+    from pilothouse.chart.lint import ERROR, Message
+
+    for problem in lint_sequencing(path, render, vals, namespace):
+        msg = Message(ERROR, "templates/", f"sequencing: {problem}")
+        result.messages.append(msg)
+        result.errors.append(msg)

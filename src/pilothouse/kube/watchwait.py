@@ -176,6 +176,7 @@ class WatchWaiter:
         self.progress = progress
         self.logs = logs
         self.clock = clock
+        self._crds: dict[tuple[str, str, str], bool] = {}
 
     def _judge(self, r: Resource, obj: dict[str, Any] | None, pods: dict[str, dict[tuple[str, str], Any]]) -> \
             tuple[str, str, str]:
@@ -190,6 +191,8 @@ class WatchWaiter:
             st, msg = kstatus.job_status(obj)
         else:
             st, msg = kstatus.compute(obj)
+        if st == kstatus.CURRENT and "." in r.rtype.group and not r.rtype.group.endswith(".k8s.io"):
+            st, msg = self._custom(r, obj, st, msg)
         if st == kstatus.FAILED:
             return st, msg, msg
         if st == kstatus.CURRENT:
@@ -217,6 +220,40 @@ class WatchWaiter:
                 if why:
                     return st, msg, why
         return st, msg, ""
+
+    def _status_subresource(self, r: Resource) -> bool:
+        """Whether the CRD of a custom resource declares a status subresource (a controller reports)."""
+        key = (r.rtype.group, r.rtype.plural, r.rtype.version)
+        if key not in self._crds:
+            crd_rt = ResourceType("apiextensions.k8s.io", "v1", "CustomResourceDefinition",
+                                  "customresourcedefinitions", False)
+            try:
+                crd = self.kube.get(crd_rt, "", f"{r.rtype.plural}.{r.rtype.group}")
+            except KubeError:
+                crd = {}
+            versions = (crd.get("spec") or {}).get("versions") or []
+            self._crds[key] = any(isinstance(v, dict) and v.get("name") == r.rtype.version and
+                                  "status" in (v.get("subresources") or {}) for v in versions)
+        return self._crds[key]
+
+    def _custom(self, r: Resource, obj: dict[str, Any], st: str, msg: str) -> tuple[str, str]:
+        """Custom resources, where kstatus returns early: a status subresource with no status yet, or
+        conditions that speak of an older generation, mean the controller has not caught up."""
+        status = obj.get("status")
+        gen = (obj.get("metadata") or {}).get("generation")
+        if not status and self._status_subresource(r):
+            return kstatus.IN_PROGRESS, "waiting for the controller to report a status"
+        if isinstance(status, dict) and gen is not None:
+            for c in status.get("conditions") or []:
+                if isinstance(c, dict) and c.get("type") in ("Ready", "Available", "Healthy", "Synced") and \
+                        "observedGeneration" in c and str(c["observedGeneration"]) != str(gen):
+                    return kstatus.IN_PROGRESS, f"condition {c['type']} is about generation {c['observedGeneration']}, " \
+                                                f"not {gen}"
+            ready = next((c for c in status.get("conditions") or [] if isinstance(c, dict) and
+                          c.get("type") == "Ready"), None)
+            if ready is not None and ready.get("status") == "Unknown":
+                return kstatus.IN_PROGRESS, ready.get("message") or "Ready is Unknown"
+        return st, msg
 
     def events_of(self, namespace: str, names: set[str]) -> list[str]:
         """Recent events about the named objects, oldest first, as ``Reason: message`` lines."""
