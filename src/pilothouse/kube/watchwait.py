@@ -193,15 +193,15 @@ class WatchWaiter:
             st, msg = kstatus.compute(obj)
         if st == kstatus.CURRENT and "." in r.rtype.group and not r.rtype.group.endswith(".k8s.io"):
             st, msg = self._custom(r, obj, st, msg)
-        if st == kstatus.FAILED:
-            return st, msg, msg
-        if st == kstatus.CURRENT:
-            return st, msg, ""
         if r.kind == "Deployment":
             for c in (obj.get("status") or {}).get("conditions") or []:
                 if c.get("type") == "Progressing" and c.get("status") == "False" and \
                         c.get("reason") == "ProgressDeadlineExceeded":
                     return st, msg, f"ProgressDeadlineExceeded: {c.get('message') or 'progress deadline exceeded'}"
+        if st == kstatus.FAILED:
+            return st, msg, msg
+        if st == kstatus.CURRENT:
+            return st, msg, ""
         if r.kind == "Pod":
             why = pod_failure(obj)
             if why:
