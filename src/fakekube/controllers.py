@@ -134,6 +134,7 @@ class Controllers:
         # (tick, "seen"|"ready", kind, namespace, name): what tests compare to prove an order
         self.history: list[tuple[int, str, str, str, str]] = []
         self._ready_noted: set[str] = set()
+        self._settled: dict[str, str] = {}
         self._age: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -193,30 +194,51 @@ class Controllers:
         """The first tick at which ``kind/name`` was ``seen`` (first noticed) or became ``ready``."""
         return next((t for t, w, k, _, n in self.history if (w, k, n) == (what, kind, name)), None)
 
+    def _objects(self, rt: Any) -> list[Obj]:
+        # the stored objects themselves: the store replaces an object on every write and never changes
+        # one in place, so reading them without a copy is safe; writes go through copies
+        return [o for _, o in sorted(self.store._bucket(rt).items())]
+
+    def _run(self, rt: Any, obj: Obj, handler: Any) -> None:
+        uid = obj["metadata"].get("uid")
+        if self._settled.get(uid) == obj["metadata"].get("resourceVersion"):
+            self._age_of(rt, obj)
+            return
+        handler(rt, obj)
+        now_obj = self.store._bucket(rt).get((obj["metadata"].get("namespace") or "", obj["metadata"]["name"]))
+        if now_obj is not None and _final(now_obj):
+            self._settled[uid] = now_obj["metadata"].get("resourceVersion")
+
     def _tick(self) -> None:
         live = set()
+        pod_rt = self._rt("", "Pod")
+        self._by_owner: dict[str, list[Obj]] = {}
+        for pod in self._objects(pod_rt):
+            for ref in pod["metadata"].get("ownerReferences") or []:
+                self._by_owner.setdefault(ref.get("uid"), []).append(pod)
         for group, kind in _WORKLOADS:
             rt = self._rt(group, kind)
-            for obj in self.store.list(rt, None)[0]:
+            for obj in self._objects(rt):
                 if not (obj["metadata"].get("deletionTimestamp")):
                     live.add(obj["metadata"].get("uid"))
-                    self._workload(rt, obj)
+                    self._run(rt, obj, self._workload)
         job_rt = self._rt("batch", "Job")
-        for obj in self.store.list(job_rt, None)[0]:
+        for obj in self._objects(job_rt):
             live.add(obj["metadata"].get("uid"))
-            self._job(job_rt, obj)
-        pod_rt = self._rt("", "Pod")
-        for obj in self.store.list(pod_rt, None)[0]:
+            self._run(job_rt, obj, self._job)
+        for obj in self._objects(pod_rt):
             live.add(obj["metadata"].get("uid"))
-            self._pod(pod_rt, obj)
+            self._run(pod_rt, obj, self._pod)
         for rt in self.store.registry.all():
             if getattr(rt, "crd", False):
-                for obj in self.store.list(rt, None)[0]:
+                for obj in self._objects(rt):
                     if SIMULATE in ((obj["metadata"].get("annotations")) or {}):
                         live.add(obj["metadata"].get("uid"))
                         self._custom(rt, obj)
         for key in [k for k in self._age if k[2] not in live]:
             del self._age[key]
+        for uid in [u for u in self._settled if u not in live]:
+            del self._settled[uid]
 
     def _set_status(self, rt: Any, obj: Obj, status: Obj) -> None:
         # a status that differs only in its timestamps is no change: no event, no churn for watchers
@@ -252,9 +274,14 @@ class Controllers:
     # --- owners -------------------------------------------------------------------------------
 
     def _owned_pods(self, owner: Obj) -> list[Obj]:
-        uid = owner["metadata"].get("uid")
-        pods = self.store.list(self._rt("", "Pod"), owner["metadata"].get("namespace"))[0]
-        return [p for p in pods if any(r.get("uid") == uid for r in p["metadata"].get("ownerReferences") or [])]
+        pod_rt = self._rt("", "Pod")
+        out = []
+        for p in getattr(self, "_by_owner", {}).get(owner["metadata"].get("uid"), []):
+            # the index is from the start of the tick: read each Pod as it is now
+            cur = self.store._bucket(pod_rt).get((p["metadata"].get("namespace") or "", p["metadata"]["name"]))
+            if cur is not None:
+                out.append(cur)
+        return out
 
     def _make_pods(self, owner: Obj, n: int, restart: str | None = None) -> list[Obj]:
         have = self._owned_pods(owner)
@@ -283,9 +310,11 @@ class Controllers:
             if restart:
                 body["spec"]["restartPolicy"] = restart
             try:
-                have_now.append(self.store.create(pod_rt, meta.get("namespace"), body))
+                made = self.store.create(pod_rt, meta.get("namespace"), body)
             except errors.ApiError:
                 break
+            have_now.append(made)
+            getattr(self, "_by_owner", {}).setdefault(meta.get("uid"), []).append(made)
         return have_now
 
     def _workload(self, rt: Any, obj: Obj) -> None:
@@ -458,6 +487,24 @@ class Controllers:
                 [(c["type"], c["status"]) for c in status["conditions"]] and old.get("observedGeneration") == gen:
             return
         self._set_status(rt, obj, status)
+
+
+def _final(obj: Obj) -> bool:
+    """Whether an object has reached a state no further tick changes (until it is written again)."""
+    kind, st = obj.get("kind"), obj.get("status") or {}
+    conds = {c.get("type"): c.get("status") for c in st.get("conditions") or []}
+    if kind == "Pod":
+        return st.get("phase") in ("Succeeded", "Failed") or _pod_ready(pod=obj)
+    if kind == "Job":
+        return conds.get("Complete") == "True" or conds.get("Failed") == "True"
+    if kind == "Deployment":
+        return conds.get("Available") == "True"
+    if kind in ("StatefulSet", "ReplicaSet"):
+        return st.get("readyReplicas", 0) >= ((obj.get("spec") or {}).get("replicas") or 1) and \
+            st.get("observedGeneration") == obj["metadata"].get("generation")
+    if kind == "DaemonSet":
+        return st.get("numberReady", 0) >= 1 and st.get("observedGeneration") == obj["metadata"].get("generation")
+    return False
 
 
 def _pod_ready(pod: Obj) -> bool:

@@ -93,6 +93,8 @@ class _HTTPServer(ThreadingHTTPServer):
     api: Api
     log: Any = None
     trace: list | None = None
+    # clients such as Helm open dozens of connections at once; the default backlog of 5 resets some
+    request_queue_size = 256
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
