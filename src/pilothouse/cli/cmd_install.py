@@ -116,7 +116,6 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
     """An `Install` action from install/upgrade --install flags."""
     from pilothouse.action.config import parse_duration, post_renderer_func
     from pilothouse.action.install import Install
-
     from pilothouse.cli.progress_view import attach
 
     server_side = getattr(args, "server_side", "true")

@@ -228,7 +228,7 @@ def group_batches(chart_path: str, docs: list[Doc], conventions: Iterable[str] =
                 redone.append((d, g, deps))
             assigned = redone
     groups: dict[str, set[str]] = {}
-    for d, g, deps in assigned:
+    for _d, g, deps in assigned:
         if g:
             groups.setdefault(g, set()).update(deps)
     for d, g, deps in assigned:
