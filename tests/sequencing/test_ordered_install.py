@@ -107,3 +107,11 @@ def test_library_reports_progress_events(sim):
     assert len(steps) == 8
     db = [e for e in seen if isinstance(e, ObjectStatus) and e.name == "db"]
     assert db[-1].status == "Current" and db[-1].ready == db[-1].total == 1
+
+
+def test_template_reports_sequencing_errors(pilot):
+    rc, out, err = pilot("template", "x", os.path.join(CHARTS, "subcycle"))
+    assert rc != 0 and out == ""
+    assert err.strip() == "Error: chart 'subcycle' subcharts: circular dependency: alpha -> beta -> alpha"
+    rc, out, _ = pilot("template", "x", os.path.join(CHARTS, "groups"))
+    assert rc == 0 and "name: db" in out

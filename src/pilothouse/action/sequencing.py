@@ -251,3 +251,23 @@ def lint_sequencing(path: str, render: Any, values: dict[str, Any], namespace: s
     except SequenceError as err:
         return [str(err)]
     return check(docs, orders, root, conventions)
+
+
+def _chart_mentions_ordering(chart: Any) -> bool:
+    for f in getattr(chart, "raw", []) or []:
+        if getattr(f, "name", "") == "Chart.yaml":
+            data = f.data if isinstance(f.data, bytes) else str(f.data).encode()
+            if b"depends-on" in data:
+                return True
+    return any(_chart_mentions_ordering(sub) for sub in chart.dependencies())
+
+
+def check_release(chart: Any, manifest: str) -> None:
+    """``pilot template``: a chart that declares an ordering must declare a possible one.
+
+    Charts without HIP-0025 annotations cost a substring search and nothing else.
+    """
+    if "helm.sh/resource-group" not in manifest and "helm.sh/depends-on/" not in manifest and \
+            not _chart_mentions_ordering(chart):
+        return
+    plan_release(chart, manifest)

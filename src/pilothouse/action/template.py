@@ -99,6 +99,9 @@ class Template:
             if self.debug:
                 raise PilothouseError(f"{err}\n{err.raw}") from None
             raise PilothouseError(f"{err}\n\nUse --debug flag to render out invalid YAML") from None
+        from pilothouse.action.sequencing import check_release
+
+        check_release(chart, rendered.manifest)
         text = rendered.manifest.strip() + "\n"
         if not self.disable_hooks:
             for hook in rendered.hooks:
