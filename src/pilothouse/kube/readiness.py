@@ -19,6 +19,7 @@ SUCCESS = "helm.sh/readiness-success"
 FAILURE = "helm.sh/readiness-failure"
 _EXPR = re.compile(r"^\s*(\{.*\})\s*(==|!=|<=|>=|<|>)\s*(.*?)\s*$")
 _MAX_EXPRS = 64
+_MAX_EXPR_LEN = 1024
 
 
 def _exprs(raw: str, where: str) -> list[str]:
@@ -44,6 +45,8 @@ def _scalar(text: str) -> Any:
 def _holds(expr: str, status: Any, where: str) -> bool:
     from pilothouse.chart.jsonpath import JSONPathError, execute
 
+    if len(expr) > _MAX_EXPR_LEN:
+        raise KubeError(f"{where}: expression longer than {_MAX_EXPR_LEN} characters")
     m = _EXPR.match(expr)
     if not m:
         raise KubeError(f"{where}: {expr!r} is not of the form '{{.path}} <op> <value>'")
