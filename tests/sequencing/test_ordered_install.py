@@ -115,3 +115,17 @@ def test_template_reports_sequencing_errors(pilot):
     assert err.strip() == "Error: chart 'subcycle' subcharts: circular dependency: alpha -> beta -> alpha"
     rc, out, _ = pilot("template", "x", os.path.join(CHARTS, "groups"))
     assert rc == 0 and "name: db" in out
+
+
+def test_rollback_in_order(pilot, sim):
+    chart = os.path.join(CHARTS, "groups")
+    assert pilot("install", "g", chart, "--timeout=120s")[0] == 0
+    assert pilot("upgrade", "g", chart, "--set", "x=1")[0] == 0
+    sim.api.audit.clear()
+    rc, out, err = pilot("rollback", "g", "1", "--wait=ordered", "--timeout=120s")
+    assert rc == 0, err
+    assert "Rollback was a success" in out
+    assert applied(sim) == ["db", "queue", "app"]
+    steps = [line for line in err.splitlines() if line.startswith("step ")]
+    assert steps[:3] == ["step 1/4: applying 1 object(s): groups database", "step 1/4: ready: groups database",
+                         "step 2/4: applying 1 object(s): groups queue"]
