@@ -94,6 +94,8 @@ class TableView:
     def __call__(self, ev: object) -> None:
         with self._lock:
             if isinstance(ev, StepStarted):
+                # the finished step's table stays on screen; the new step draws below it
+                self.drawn = 0
                 self.header = f"step {ev.index}/{ev.count}: {ev.label}"
                 self.rows.clear()
             elif isinstance(ev, StepDone):
