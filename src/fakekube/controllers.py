@@ -135,6 +135,8 @@ class Controllers:
         self.history: list[tuple[int, str, str, str, str]] = []
         self._ready_noted: set[str] = set()
         self._settled: dict[str, str] = {}
+        # (monotonic time, what): when each failure first showed on the server, for benchmarks
+        self.failures: list[tuple[float, str]] = []
         self._age: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -255,6 +257,10 @@ class Controllers:
         name = f"{meta.get('name', '')}.{hashlib.sha1((reason + message).encode()).hexdigest()[:10]}"
         if self.store.find(rt, ns, name) is not None:
             return
+        if etype == "Warning" and len(self.failures) < 10_000:
+            import time
+
+            self.failures.append((time.monotonic(), f"{involved.get('kind')}/{meta.get('name')}: {reason}"))
         stamp = now()
         self.store.create(rt, ns, {
             "apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": ns},
@@ -351,6 +357,11 @@ class Controllers:
                 _cond("Available", "False", stamp, "MinimumReplicasUnavailable", "Deployment does not have minimum "
                       "availability.")
             if age > deadline:
+                if old.get("Progressing", {}).get("reason") != "ProgressDeadlineExceeded":
+                    import time
+
+                    self.failures.append((time.monotonic(), f"Deployment/{obj['metadata']['name']}: "
+                                                            "ProgressDeadlineExceeded"))
                 prog = old.get("Progressing") if old.get("Progressing", {}).get("reason") == \
                     "ProgressDeadlineExceeded" else _cond("Progressing", "False", stamp, "ProgressDeadlineExceeded",
                                                           f'ReplicaSet "{obj["metadata"]["name"]}" has timed out '
