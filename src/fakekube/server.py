@@ -110,6 +110,16 @@ class _HTTPServer(ThreadingHTTPServer):
     api: Api
     log: Any = None
     trace: list | None = None
+    # clients such as Helm open dozens of connections at once; the default backlog of 5 resets some
+    request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        # a client that closes a watch or a keep-alive connection is no server error
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def kubeconfig(url: str, namespace: str = "default") -> str:
@@ -146,6 +156,7 @@ class Server:
         kubeconfig_path: str | os.PathLike[str] | None = None,
         trace: bool = False,
         log: Any = None,
+        simulate: float | None = None,
     ) -> None:
         self.store = Store(auto_ready=auto_ready)
         self._http = _HTTPServer(("127.0.0.1", port), _Handler)
@@ -154,6 +165,12 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = Api(self.store, f"127.0.0.1:{self.port}")
         self._http.api = self.api
+        # simulated controllers: `simulate` seconds between ticks (0: only when stepped)
+        self.simulate = simulate
+        if simulate is not None:
+            from fakekube.controllers import Controllers
+
+            self.api.controllers = Controllers(self.store)
         self._http.log = log
         self.requests: list[tuple[str, str, str, str]] = []
         self._http.trace = self.requests if trace else None
@@ -177,6 +194,8 @@ class Server:
             target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, name="fakekube", daemon=True
         )
         self._thread.start()
+        if self.api.controllers is not None and self.simulate:
+            self.api.controllers.run(self.simulate)
         return self
 
     def serve_forever(self) -> None:
@@ -186,6 +205,8 @@ class Server:
     def stop(self) -> None:
         """End watches, stop serving and remove the temporary kubeconfig."""
         self.api.stopping.set()
+        if self.api.controllers is not None:
+            self.api.controllers.stop()
         self.store.close()
         self._http.shutdown()
         self._http.server_close()
@@ -208,13 +229,14 @@ def serve(
     auto_ready: bool = False,
     kubeconfig_path: str | os.PathLike[str] | None = None,
     trace: bool = False,
+    simulate: float | None = None,
 ) -> Iterator[Server]:
     """Run a fake API server for the duration of a `with` block.
 
     >>> with serve() as srv:
     ...     srv.url, srv.kubeconfig_path, srv.store
     """
-    srv = Server(port, auto_ready=auto_ready, kubeconfig_path=kubeconfig_path, trace=trace).start()
+    srv = Server(port, auto_ready=auto_ready, kubeconfig_path=kubeconfig_path, trace=trace, simulate=simulate).start()
     try:
         yield srv
     finally:

@@ -139,7 +139,9 @@ class Configuration:
     def waiter(self, strategy: str) -> Any:
         from pilothouse.kube.wait import Waiter
 
-        return Waiter(self.kube, strategy)
+        # what the CLI (or a library user) set for watching: a progress callback, fail-fast grace, Pod logs
+        return Waiter(self.kube, strategy, progress=getattr(self, "progress", None),
+                      fail_grace=getattr(self, "fail_grace", 2.0), logs=getattr(self, "pod_logs", False))
 
     def release_content(self, name: str, version: int = 0) -> Release:
         """A revision of a release (the latest when ``version`` is 0)."""

@@ -111,6 +111,7 @@ class Install(ReleaseChange):
         from pilothouse.kube import ownership
 
         ownership.set_metadata(resources, rel.name, ns)
+        self._groups = self._sequence(chart, rel.manifest, resources, ns)
         to_adopt: list[Any] = []
         if resources and not (self.is_upgrade and is_dry_run(self.dry_run)):
             to_adopt = self._claim(resources, rel.name, ns, "install")
@@ -237,13 +238,29 @@ class Install(ReleaseChange):
 
         cfg = self.cfg
         self._hooks(rel, "pre-install", self.server_side, "failed pre-install: {err}")
-        if resources and not to_adopt:
+        groups = getattr(self, "_groups", None)
+        if groups:
+            adopt_ids = {r.identity() for r in to_adopt}
+
+            def apply(objs: list[Any]) -> None:
+                adopt = [r for r in objs if r.identity() in adopt_ids]
+                if not adopt:
+                    ops.create(cfg.kube, objs, server_side=self.server_side, force_conflicts=self.force_conflicts)
+                else:
+                    ops.update(cfg.kube, adopt, objs, server_side=self.server_side,
+                               force_conflicts=self.force_conflicts, force_replace=self.force_replace,
+                               three_way_unstructured=self.take_ownership and not self.server_side,
+                               upgrade_csa_manager=True)
+
+            self._apply_in_order(groups, apply)
+        elif resources and not to_adopt:
             ops.create(cfg.kube, resources, server_side=self.server_side, force_conflicts=self.force_conflicts)
         elif resources:
             ops.update(cfg.kube, to_adopt, resources, server_side=self.server_side,
                        force_conflicts=self.force_conflicts, force_replace=self.force_replace,
                        three_way_unstructured=self.take_ownership and not self.server_side, upgrade_csa_manager=True)
-        self._wait(resources)
+        if not groups:
+            self._wait(resources)
         self._hooks(rel, "post-install", self.server_side, "failed post-install: {err}")
         rel.set_status(DEPLOYED, self.description or "Install complete")
         cfg.record_release(rel)

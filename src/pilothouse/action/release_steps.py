@@ -85,6 +85,7 @@ class ReleaseChange:
     enable_dns: bool = False
     hide_secret: bool = False
     post_renderer: Callable[[str], str] | None = None
+    sequence_annotations: tuple[str, ...] = ()
 
     def _atomic_wait(self) -> None:
         # rolling back on failure needs to know the objects are ready, so it implies watching them
@@ -138,3 +139,23 @@ class ReleaseChange:
 
     def _wait(self, resources: list[Any]) -> None:
         wait_for(self.cfg, self.wait, resources, self.timeout, jobs=self.wait_for_jobs)
+
+    def _sequence(self, chart: Any, manifest: str, resources: list[Any], namespace: str) -> list[list[Any]] | None:
+        """With ``--wait=ordered``, the objects in HIP-0025 batches (errors before anything is applied)."""
+        if self.wait != "ordered" or not resources:
+            return None
+        from pilothouse.action.sequencing import plan_release, resource_batches
+
+        batches = plan_release(chart, manifest, self.sequence_annotations)
+        self._sequence_batches = batches
+        return resource_batches(self.cfg.kube, batches, resources, namespace)
+
+    def _apply_in_order(self, groups: list[list[Any]], apply: Callable[[list[Any]], None]) -> None:
+        """Apply and await each batch before the next."""
+        from pilothouse.action.sequencing import run_in_order
+
+        def step(objs: list[Any]) -> None:
+            apply(objs)
+            self._wait(objs)
+
+        run_in_order(getattr(self, "_sequence_batches", []), groups, step, getattr(self.cfg, "progress", None))

@@ -7,6 +7,7 @@ A pending last revision does not block a rollback, which is how an interrupted u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pilothouse.action.config import Configuration, validate_release_name
 from pilothouse.action.release_steps import build_objects, delete_created, is_dry_run, wait_for
@@ -75,7 +76,7 @@ class Rollback:
 
     def _perform(self, current: Release, target: Release, ssa: bool) -> None:
         from pilothouse.action.hooks import exec_hook
-        from pilothouse.kube import ops, ownership
+        from pilothouse.kube import ownership
 
         if is_dry_run(self.dry_run):
             return
@@ -86,6 +87,41 @@ class Rollback:
         if not self.disable_hooks:
             exec_hook(cfg, target, "pre-rollback", wait_strategy=self.wait, timeout=self.timeout, server_side=ssa)
         ownership.set_metadata(tgt, target.name, target.namespace)
+        if self.wait == "ordered":
+            # the stored record keeps no subcharts, so the order comes from the manifest's annotations
+            from pilothouse.action.sequencing import plan_from_manifest, resource_batches, run_in_order
+
+            batches = plan_from_manifest(target.manifest)
+            groups = resource_batches(kube, batches, tgt, target.namespace)
+            by_id = {r.identity(): r for r in cur}
+
+            def step(objs: list[Any]) -> None:
+                self._apply(kube, [by_id[r.identity()] for r in objs if r.identity() in by_id], objs, ssa,
+                            current, target)
+                self._await(objs, current, target)
+
+            run_in_order(batches, groups, step, getattr(cfg, "progress", None))
+            tgt_ids = {r.identity() for r in tgt}
+            self._apply(kube, [r for r in cur if r.identity() not in tgt_ids], [], ssa, current, target)
+        else:
+            self._apply(kube, cur, tgt, ssa, current, target)
+            self._await(tgt, current, target)
+        if not self.disable_hooks:
+            exec_hook(cfg, target, "post-rollback", wait_strategy=self.wait, timeout=self.timeout, server_side=ssa)
+        try:
+            deployed = cfg.releases.deployed_all(current.name)
+        except NoDeployedReleasesError:
+            deployed = []
+        for rel in deployed:
+            rel.info.status = SUPERSEDED
+            cfg.record_release(rel)
+        target.info.status = DEPLOYED
+
+    def _apply(self, kube: Any, cur: list[Any], tgt: list[Any], ssa: bool, current: Release,
+               target: Release) -> None:
+        from pilothouse.kube import ops
+
+        cfg = self.cfg
         try:
             ops.update(kube, cur, tgt, server_side=ssa, force_conflicts=self.force_conflicts,
                        force_replace=self.force_replace, upgrade_csa_manager=True)
@@ -102,22 +138,15 @@ class Rollback:
             if self.cleanup_on_fail and created:
                 delete_created(kube, created, "rollback error")
             raise
+
+    def _await(self, objs: list[Any], current: Release, target: Release) -> None:
+        cfg = self.cfg
         try:
-            wait_for(cfg, self.wait, tgt, self.timeout, jobs=self.wait_for_jobs)
+            wait_for(cfg, self.wait, objs, self.timeout, jobs=self.wait_for_jobs)
         except PilothouseError as err:
             target.set_status(FAILED, f'Release "{target.name}" failed: {err}')
             cfg.record_release(current)
             cfg.record_release(target)
             raise ReleaseError(f"release {target.name} failed: {err}") from None
-        if not self.disable_hooks:
-            exec_hook(cfg, target, "post-rollback", wait_strategy=self.wait, timeout=self.timeout, server_side=ssa)
-        try:
-            deployed = cfg.releases.deployed_all(current.name)
-        except NoDeployedReleasesError:
-            deployed = []
-        for rel in deployed:
-            rel.info.status = SUPERSEDED
-            cfg.record_release(rel)
-        target.info.status = DEPLOYED
 
 

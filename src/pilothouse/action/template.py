@@ -103,6 +103,9 @@ class Template:
                 failed.partial_output = err.raw.strip() + "\n"  # type: ignore[attr-defined]
                 raise failed from None
             raise PilothouseError(f"{err}\n\nUse --debug flag to render out invalid YAML") from None
+        from pilothouse.action.sequencing import check_release
+
+        check_release(chart, rendered.manifest)
         text = rendered.manifest.strip() + "\n"
         if not self.disable_hooks:
             for hook in rendered.hooks:

@@ -136,6 +136,12 @@ class Uninstall:
         from pilothouse.manifest import UNINSTALL_ORDER, sort_manifests
         from pilothouse.manifest.hooks import RESOURCE_POLICY_ANNOTATION
 
+        if self.wait == "ordered":
+            from pilothouse.action.sequencing import delete_in_order
+
+            propagation = {"orphan": "Orphan", "foreground": "Foreground"}.get(self.cascade, "Background")
+            return delete_in_order(self.cfg, rel.manifest, rel.namespace, propagation, self.timeout,
+                                   getattr(self, "sequence_annotations", ()))
         try:
             _, files = sort_manifests({"manifest": rel.manifest}, UNINSTALL_ORDER)
         except PilothouseError as err:

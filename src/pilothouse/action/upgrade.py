@@ -118,6 +118,7 @@ class Upgrade(ReleaseChange):
         top = prepare_render(chart, vals, name=name, namespace=current.namespace, revision=revision,
                              is_upgrade=True, capabilities=caps, skip_schema_validation=self.skip_schema_validation)
         rendered = self._render_release(chart, top)
+        self._chart = chart
         self._check_labels()
         ssa = server_side_value(self.server_side, last.apply_method)
         upgraded = Release(
@@ -169,6 +170,7 @@ class Upgrade(ReleaseChange):
             raise KubeError(f"unable to build kubernetes objects from current release manifest: {err}") from None
         target = build_objects(kube, upgraded.manifest, upgraded.namespace, "new release")
         ownership.set_metadata(target, upgraded.name, upgraded.namespace)
+        self._groups = self._sequence(self._chart, upgraded.manifest, target, upgraded.namespace)
         existing = {r.key() for r in current}
         to_create = [r for r in target if r.key() not in existing]
         to_update = self._claim(to_create, upgraded.name, upgraded.namespace, "update")
@@ -192,19 +194,24 @@ class Upgrade(ReleaseChange):
         try:
             self._hooks(upgraded, "pre-upgrade", ssa, "pre-upgrade hooks failed: {err}")
             csa_to_ssa = original.apply_method in ("", APPLY_CSA) and ssa
-            try:
-                result = ops.update(cfg.kube, current, target, server_side=ssa, force_conflicts=self.force_conflicts,
-                                    force_replace=self.force_replace, upgrade_csa_manager=csa_to_ssa)
-            except ops.UpdateError as err:
-                created = err.result.created
-                cfg.record_release(original)
-                raise
-            created = result.created
-            try:
-                self._wait(target)
-            except PilothouseError:
-                cfg.record_release(original)
-                raise
+            groups = getattr(self, "_groups", None)
+            if groups:
+                created = self._update_in_order(groups, current, target, original, ssa, csa_to_ssa)
+            else:
+                try:
+                    result = ops.update(cfg.kube, current, target, server_side=ssa,
+                                        force_conflicts=self.force_conflicts, force_replace=self.force_replace,
+                                        upgrade_csa_manager=csa_to_ssa)
+                except ops.UpdateError as err:
+                    created = err.result.created
+                    cfg.record_release(original)
+                    raise
+                created = result.created
+                try:
+                    self._wait(target)
+                except PilothouseError:
+                    cfg.record_release(original)
+                    raise
             self._hooks(upgraded, "post-upgrade", ssa, "post-upgrade hooks failed: {err}")
         except PilothouseError as err:
             return self._fail(upgraded, created, err)
@@ -213,6 +220,42 @@ class Upgrade(ReleaseChange):
         upgraded.info.status = DEPLOYED
         upgraded.info.description = self.description or "Upgrade complete"
         return upgraded
+
+    def _update_in_order(self, groups: list[list[Any]], current: list[Any], target: list[Any], original: Release,
+                         ssa: bool, csa_to_ssa: bool) -> list[Any]:
+        """``--wait=ordered``: each batch updated and awaited in turn; objects no longer rendered are
+        deleted at the end. Returns what was created (for ``--cleanup-on-fail``)."""
+        from pilothouse.kube import ops
+
+        cfg = self.cfg
+        created: list[Any] = []
+        by_id = {r.identity(): r for r in current}
+
+        def apply(objs: list[Any]) -> None:
+            originals = [by_id[r.identity()] for r in objs if r.identity() in by_id]
+            try:
+                res = ops.update(cfg.kube, originals, objs, server_side=ssa, force_conflicts=self.force_conflicts,
+                                 force_replace=self.force_replace, upgrade_csa_manager=csa_to_ssa)
+            except ops.UpdateError as err:
+                created.extend(err.result.created)
+                cfg.record_release(original)
+                raise
+            created.extend(res.created)
+
+        try:
+            self._apply_in_order(groups, apply)
+        except PilothouseError:
+            cfg.record_release(original)
+            raise
+        target_ids = {r.identity() for r in target}
+        gone = [r for r in current if r.identity() not in target_ids]
+        if gone:
+            try:
+                ops.update(cfg.kube, gone, [], server_side=ssa)
+            except ops.UpdateError as err:
+                cfg.record_release(original)
+                raise KubeError(str(err)) from None
+        return created
 
     def _fail(self, rel: Release, created: list[Any], err: PilothouseError) -> Release:
         from pilothouse import slog

@@ -29,9 +29,13 @@ class _Labels(argparse.Action):
 def add_wait_flags(p: argparse.ArgumentParser) -> None:
     """``--wait[=strategy]``, ``--wait-for-jobs``, ``--timeout``."""
     p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
-                   help="wait until resources are ready (up to --timeout): watcher, hookOnly or legacy")
+                   help="wait until resources are ready (up to --timeout): watcher, hookOnly, legacy or ordered "
+                        "(HIP-0025 sequencing)")
     p.add_argument("--wait-for-jobs", action="store_true", help="with --wait, also wait for Jobs to complete")
     p.add_argument("--timeout", default="5m0s", help="time to wait for any individual Kubernetes operation")
+    from pilothouse.cli.progress_view import add_progress_flags
+
+    add_progress_flags(p)
 
 
 def wait_strategy(value: str) -> str:
@@ -41,9 +45,9 @@ def wait_strategy(value: str) -> str:
         return "watcher"
     if value == "false":
         return "hookOnly"
-    if value not in ("watcher", "hookOnly", "legacy"):
+    if value not in ("watcher", "hookOnly", "legacy", "ordered"):
         raise UsageError(f'invalid argument "{value}" for "--wait" flag: invalid wait input "{value}". Valid inputs '
-                         "are watcher, hookOnly, and legacy")
+                         "are watcher, hookOnly, legacy, and ordered")
     return value
 
 
@@ -112,9 +116,10 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
     """An `Install` action from install/upgrade --install flags."""
     from pilothouse.action.config import parse_duration, post_renderer_func
     from pilothouse.action.install import Install
+    from pilothouse.cli.progress_view import attach
 
     server_side = getattr(args, "server_side", "true")
-    return Install(
+    action = Install(
         cfg, release_name=name, namespace=cfg.namespace, dry_run=dry_run_value(args.dry_run),
         create_namespace=args.create_namespace, wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs,
         timeout=parse_duration(args.timeout), rollback_on_failure=args.rollback_on_failure,
@@ -125,6 +130,8 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
         skip_schema_validation=args.skip_schema_validation, enable_dns=args.enable_dns, hide_secret=args.hide_secret,
         kube_version=args.kube_version, api_versions=[v for a in args.api_versions for v in a.split(",") if v],
         post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args))
+    attach(cfg, args, action)
+    return action
 
 
 def run(args: argparse.Namespace) -> int:

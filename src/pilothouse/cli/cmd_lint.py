@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         result = lint_chart(path, vals, namespace=namespace, strict=args.strict, render=render,
                             skip_schema_validation=args.skip_schema_validation, kube_version=args.kube_version)
+        _lint_sequencing(result, path, render, vals, namespace)
         has_findings = any(m.severity > INFO for m in result.messages)
         if has_findings:
             flagged += 1
@@ -115,3 +116,13 @@ def _chart_yaml_error(path: str) -> str | None:
     except OSError as err:
         return f"unable to check Chart.yaml file in chart: stat {target}: {(err.strerror or str(err)).lower()}"
     return None
+
+def _lint_sequencing(result: Any, path: str, render: Any, vals: dict[str, Any], namespace: str) -> None:
+    """HIP-0025 ordering problems are errors: an install with --wait=ordered would refuse the chart."""
+    from pilothouse.action.sequencing import lint_sequencing
+    from pilothouse.chart.lint import ERROR, Message
+
+    for problem in lint_sequencing(path, render, vals, namespace):
+        msg = Message(ERROR, "templates/", f"sequencing: {problem}")
+        result.messages.append(msg)
+        result.errors.append(msg)

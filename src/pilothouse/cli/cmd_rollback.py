@@ -40,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError(f'could not convert revision to a number: strconv.Atoi: parsing "{args.revision}": '
                              "invalid syntax") from None
-    Rollback(config_from_args(args), version=version, dry_run=dry_run_value(args.dry_run),
+    from pilothouse.cli.progress_view import attach
+
+    cfg = config_from_args(args)
+    attach(cfg, args)
+    Rollback(cfg, version=version, dry_run=dry_run_value(args.dry_run),
              wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs, timeout=parse_duration(args.timeout),
              disable_hooks=args.no_hooks, server_side=args.server_side, force_conflicts=args.force_conflicts,
              force_replace=args.force_replace, cleanup_on_fail=args.cleanup_on_fail,

@@ -29,10 +29,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.cascade not in ("background", "foreground", "orphan"):
         raise UsageError(f'invalid cascade value ({args.cascade}). Must be "background", "foreground", or "orphan"')
-    action = Uninstall(config_from_args(args), disable_hooks=args.no_hooks, dry_run=args.dry_run,
+    from pilothouse.cli.progress_view import attach
+
+    cfg = config_from_args(args)
+    action = Uninstall(cfg, disable_hooks=args.no_hooks, dry_run=args.dry_run,
                        ignore_not_found=args.ignore_not_found, keep_history=args.keep_history,
                        wait=wait_strategy(args.wait), timeout=parse_duration(args.timeout),
                        description=args.description, cascade=args.cascade)
+    attach(cfg, args, action)
     for name in args.names:
         res = action.run(name)
         if res is not None and res.info:

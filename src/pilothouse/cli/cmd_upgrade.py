@@ -90,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         description=args.description, labels=dict(args.labels), sub_notes=args.render_subchart_notes,
         skip_schema_validation=args.skip_schema_validation, enable_dns=args.enable_dns, hide_secret=args.hide_secret,
         post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args))
+    from pilothouse.cli.progress_view import attach
+
+    attach(cfg, args, action)
     try:
         rel = action.run(args.release, chart, vals)
     except PilothouseError as err:

@@ -352,6 +352,36 @@ class KubeClient:
                   "Event": "events"}[kind]
         return ResourceType("", "v1", kind, plural, kind != "Namespace")
 
+    def watch(self, rt: ResourceType, namespace: str, *, resource_version: str, timeout_seconds: int,
+              register: Any = None) -> Iterable[dict[str, Any]]:
+        """Watch events of ``rt`` in ``namespace`` after ``resource_version`` (one request, streamed).
+
+        ``register`` receives the open response so another thread can close it to end the watch.
+        """
+        import httpx
+
+        params = {"watch": "true", "resourceVersion": resource_version, "timeoutSeconds": str(timeout_seconds),
+                  "allowWatchBookmarks": "true"}
+        with self._count_lock:
+            self.requests += 1
+        try:
+            with self._http.stream("GET", self.path(rt, namespace), params=params,
+                                   timeout=httpx.Timeout(10.0, read=timeout_seconds + 30.0)) as resp:
+                if register is not None:
+                    register(resp)
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise _api_error(resp)
+                for line in resp.iter_lines():
+                    if not line.strip():
+                        continue
+                    try:
+                        yield json.loads(line)
+                    except ValueError:
+                        return
+        except (httpx.HTTPError, httpx.StreamError) as err:
+            raise KubeError(f"watch {self.path(rt, namespace)}: {err}") from None
+
     def pod_logs(self, namespace: str, pod: str, container: str = "") -> str:
         rt = self.core("Pod")
         params = {"container": container} if container else None

@@ -66,7 +66,8 @@ def _deployment(obj: dict[str, Any]) -> Result:
     conds = _conds(obj)
     prog = conds.get("Progressing")
     if prog and prog.get("reason") == "ProgressDeadlineExceeded":
-        return IN_PROGRESS, "Progress deadline exceeded"
+        # kstatus (and so `helm --wait`) reports a Deployment past its deadline as Failed
+        return FAILED, "Progress deadline exceeded"
     if spec.get("paused"):
         return CURRENT, "Deployment is paused"
     updated, ready = _int(st, "updatedReplicas"), _int(st, "readyReplicas")

@@ -1,8 +1,10 @@
-"""Waiting as Helm 4's ``--wait`` does: poll objects until kstatus says they are current.
+"""Waiting as Helm 4's ``--wait`` does, and failing fast where Helm waits out the timeout.
 
-Strategies: ``watcher`` (kstatus, the default of a bare ``--wait``), ``legacy`` (Helm 3's
-readiness; here the same rules), ``hookOnly`` (the default: only hooks are awaited). Hooks are
-always awaited with Helm's Job/Pod readers: a Job must complete, a Pod must succeed.
+Strategies: ``watcher`` (kstatus, the default of a bare ``--wait``) and ``ordered`` (HIP-0025: the
+same per batch) wait with watches and stop as soon as an object has failed
+(`pilothouse.kube.watchwait`); ``legacy`` polls as Helm 3 did; ``hookOnly`` (the default) awaits
+only hooks. Hooks are always awaited with Helm's Job/Pod readers: a Job must complete, a Pod must
+succeed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pilothouse.kube.resources import Resource
 WATCHER = "watcher"
 LEGACY = "legacy"
 HOOK_ONLY = "hookOnly"
-STRATEGIES = (WATCHER, LEGACY, HOOK_ONLY)
+ORDERED = "ordered"
+STRATEGIES = (WATCHER, LEGACY, HOOK_ONLY, ORDERED)
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -34,20 +37,35 @@ def parse_strategy(value: str | None) -> str:
     if value == "true":
         return WATCHER
     if value not in STRATEGIES:
-        raise KubeError(f'invalid wait strategy "{value}". Valid values are: watcher, hookOnly, legacy')
+        raise KubeError(f'invalid wait strategy "{value}". Valid values are: watcher, hookOnly, legacy, '
+                        'ordered')
     return value
 
 
 class Waiter:
-    """Polls the API server for the state of resources."""
+    """Waits for resources: watches for ``watcher``/``ordered``, polling for ``legacy`` and hooks.
+
+    ``progress`` receives `pilothouse.kube.progress` events; ``fail_grace`` is how long a failure
+    must persist before the wait gives up; ``logs`` fetches the logs of failing Pods.
+    """
 
     def __init__(self, kube: Any, strategy: str = HOOK_ONLY, *, poll: float = 0.05, max_poll: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, progress: Any = None, fail_grace: float = 2.0,
+                 logs: bool = False) -> None:
         self.kube = kube
         self.strategy = strategy
         self.poll = poll
         self.max_poll = max_poll
         self.clock = clock
+        self.progress = progress
+        self.fail_grace = fail_grace
+        self.logs = logs
+
+    def _watching(self, resources: list[Resource], timeout: float, *, jobs: bool) -> None:
+        from pilothouse.kube.watchwait import WatchWaiter
+
+        WatchWaiter(self.kube, jobs=jobs, fail_grace=self.fail_grace, progress=self.progress,
+                    logs=self.logs).wait(resources, timeout)
 
     # --- what Helm's actions call ------------------------------------------------------------
 
@@ -56,11 +74,17 @@ class Waiter:
         if self.strategy == HOOK_ONLY:
             return
         todo = [r for r in resources if not (r.kind == "Deployment" and (r.obj.get("spec") or {}).get("paused"))]
+        if self.strategy in (WATCHER, ORDERED):
+            self._watching(todo, timeout, jobs=False)
+            return
         self._until(todo, timeout, kstatus.compute)
 
     def wait_with_jobs(self, resources: list[Resource], timeout: float) -> None:
         """Like `wait`, and Jobs must also complete."""
         if self.strategy == HOOK_ONLY:
+            return
+        if self.strategy in (WATCHER, ORDERED):
+            self._watching(resources, timeout, jobs=True)
             return
 
         def reader(obj: dict[str, Any]) -> kstatus.Result:
