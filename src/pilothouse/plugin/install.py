@@ -312,7 +312,8 @@ def _approve(plugin: Plugin, opts: InstallOptions, out: Out) -> None:
     out(f'Plugin "{plugin.name}" runs in the Wasm sandbox and requests:')
     for line in req.describe():
         out(f"  {line}")
-    sensitive = req.allowed_hosts or req.mounts or req.env or req.host_functions or req.create_temp_dir
+    sensitive = (req.allowed_hosts or req.mounts or req.env or req.host_functions or req.create_temp_dir
+                 or req.host_api)
     if sensitive and not opts.yes:
         ask = opts.ask or _ask_tty
         if not ask(f'Grant these capabilities to "{plugin.name}"? [y/N] '):

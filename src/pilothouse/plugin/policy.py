@@ -32,13 +32,14 @@ import os
 from typing import Any
 
 from pilothouse.errors import PluginError
+from pilothouse.plugin import grants
 
 PAGE = 65536
 DEFAULT_MAX_PAGES = 4096  # 256 MiB: enough for a Go plugin, small enough to stop a memory bomb
 DEFAULT_MAX_OUTPUT = 64 << 20
 DEFAULT_MAX_VAR_BYTES = 0  # as in Helm: vars are off unless requested
 # host functions Pilothouse offers under the module "pilothouse:host/v1"
-HOST_FUNCTIONS = ("log", "getenv")
+HOST_FUNCTIONS = ("log", "getenv", *grants.FUNCTIONS)
 # Helm's settings a plugin of each type receives through WASI env (credentials excluded)
 _CONTEXT_ENV_TYPES = ("cli/v1", "getter/v1")
 
@@ -70,14 +71,15 @@ class Capabilities:
     """
 
     FIELDS = ("max_pages", "max_http_response_bytes", "max_var_bytes", "timeout_ms", "fuel", "max_output_bytes",
-              "allowed_hosts", "create_temp_dir", "mounts", "env", "host_functions", "config")
+              "allowed_hosts", "create_temp_dir", "mounts", "env", "host_functions", "config", "host_api")
     __slots__ = FIELDS
 
     def __init__(self, max_pages: int = 0, max_http_response_bytes: int = 0, max_var_bytes: int = 0,
                  timeout_ms: int = 0, fuel: int = 0, max_output_bytes: int = 0,
                  allowed_hosts: list[str] | None = None, create_temp_dir: bool = False,
                  mounts: list[Mount] | None = None, env: list[str] | None = None,
-                 host_functions: list[str] | None = None, config: dict[str, str] | None = None) -> None:
+                 host_functions: list[str] | None = None, config: dict[str, str] | None = None,
+                 host_api: dict[str, Any] | None = None) -> None:
         self.max_pages = max_pages  # 0 = none requested
         self.max_http_response_bytes = max_http_response_bytes
         self.max_var_bytes = max_var_bytes
@@ -90,10 +92,13 @@ class Capabilities:
         self.env: list[str] = list(env or [])
         self.host_functions: list[str] = list(host_functions or [])
         self.config: dict[str, str] = dict(config or {})
+        # the host API v1 grant (`grants`): a JSON-able dict, empty when none is requested
+        self.host_api: dict[str, Any] = json.loads(json.dumps(host_api)) if host_api else {}
 
     def copy(self) -> Capabilities:
         c = Capabilities(**{f: getattr(self, f) for f in self.FIELDS})
         c.mounts = [Mount(m.host, m.guest, m.writable) for m in self.mounts]
+        c.host_api = json.loads(json.dumps(self.host_api))
         return c
 
     def __eq__(self, other: object) -> bool:
@@ -104,8 +109,12 @@ class Capabilities:
 
     def extensions(self) -> dict[str, Any]:
         """The Pilothouse-only requests, which need the user's approval."""
-        return {"fuel": self.fuel, "maxOutputBytes": self.max_output_bytes,
-                "mounts": [m.as_dict() for m in self.mounts], "env": sorted(self.env)}
+        ext = {"fuel": self.fuel, "maxOutputBytes": self.max_output_bytes,
+               "mounts": [m.as_dict() for m in self.mounts], "env": sorted(self.env)}
+        if self.host_api:
+            # only when present, so approvals given before the host API existed stay valid
+            ext["hostAPI"] = self.host_api
+        return ext
 
     def digest(self) -> str:
         """A stable digest of the requests that need approval."""
@@ -131,6 +140,7 @@ class Capabilities:
             lines.append("env: " + ", ".join(self.env))
         if self.host_functions:
             lines.append("host functions: " + ", ".join(self.host_functions))
+        lines.extend(grants.describe(self.host_api))
         return lines
 
 
@@ -183,6 +193,7 @@ def requested(rc: dict[str, Any], source: str = "plugin.yaml", plugin_dir: str =
         env=_strlist(rc.get("env"), "env", source),
         host_functions=_strlist(rc.get("hostFunctions"), "hostFunctions", source),
         config={str(k): str(v) for k, v in config.items()},
+        host_api=grants.parse(rc, source),
     )
 
 
@@ -277,7 +288,8 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
 
     g = req.copy()
     if not approved:
-        g.mounts, g.env, g.fuel = [], [], 0
+        g.mounts, g.env, g.fuel, g.host_api = [], [], 0, {}
+    g.host_api = grants.narrow(g.host_api, narrow.get("hostAPI"))
     g.max_pages = _narrow_num(g.max_pages or int(defaults.get("maxPages") or DEFAULT_MAX_PAGES),
                               narrow.get("maxPages"))
     g.timeout_ms = _narrow_num(_narrow_num(g.timeout_ms, defaults.get("timeout")), narrow.get("timeout"))
@@ -306,7 +318,8 @@ def approval_state(name: str, req: Capabilities, user: dict[str, Any] | None = N
     """``approved``, ``not approved`` or ``changed since approval`` (extensions only)."""
     user = load_user_config() if user is None else user
     entry = (user.get("plugins") or {}).get(name) or {}
-    if not req.extensions()["mounts"] and not req.env and not req.fuel and not req.max_output_bytes:
+    if not req.extensions()["mounts"] and not req.env and not req.fuel and not req.max_output_bytes \
+            and not req.host_api:
         return "nothing to approve"
     if entry.get("approved") == req.digest():
         return "approved"

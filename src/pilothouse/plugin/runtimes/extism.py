@@ -429,6 +429,12 @@ class _Instance:
             linker.define_func(HOST_MODULE, "log", [I64], [], host_log)
         if (HOST_MODULE, "getenv") in imported:
             linker.define_func(HOST_MODULE, "getenv", [I64], [I64], host_getenv)
+        # host API v1 (plugin/host): JSON request in, JSON answer out; the module checks the grant
+        from pilothouse.plugin import host
+
+        for fname in host.names():
+            if (HOST_MODULE, fname) in imported:
+                linker.define_func(HOST_MODULE, fname, [I64], [I64], self._host_api(host, fname))
 
         # Helm links no host functions of its own; a plugin asking for unknown ones cannot run
         for hf in self.caps.host_functions:
@@ -439,6 +445,15 @@ class _Instance:
                 def missing(ctx: Any, *_args: int, _n: str = name) -> None:
                     raise _Denied(f'plugin requested host function "{_n}" not found')
                 linker.define_func(mod_name, name, params, results, missing)
+
+    def _host_api(self, host: Any, fname: str) -> Any:
+        def call(ctx: Any, req_h: int) -> int:
+            if self.k_length.call(ctx, req_h) > host.MAX_REQUEST:
+                raise _Denied(f'plugin "{self.name}": {fname}: request larger than {host.MAX_REQUEST} bytes')
+            raw = self._read(ctx, req_h)
+            self.k_free.call(ctx, req_h)
+            return self._write(ctx, host.call(self.name, self.caps, fname, raw))
+        return call
 
     def _need(self, fn: str) -> None:
         if not policy.host_function_granted(self.caps, fn):
