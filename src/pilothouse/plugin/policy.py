@@ -311,6 +311,10 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
         g.mounts = kept
     if narrow.get("createTempDir") is False:
         g.create_temp_dir = False
+    user_config = entry.get("config")
+    if isinstance(user_config, dict):
+        # the user's settings for the plugin (`pilot plugin configure --config`): data, not a grant
+        g.config.update({str(k): str(v) for k, v in user_config.items()})
     return g
 
 
