@@ -65,6 +65,10 @@ def call(plugin: str, caps: Any, fn: str, raw: bytes) -> bytes:
         result = getattr(mod, fn)(Call(plugin, caps, fn), req)
     except HostFailure as f:
         return json.dumps({"error": {"code": f.code, "reason": f.reason, "message": f.message}}).encode()
+    except PluginError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a fault of the host is reported, never a traceback
+        raise PluginError(f'plugin "{plugin}": host function {fn} failed: {type(err).__name__}: {err}') from None
     return json.dumps({"result": result}, separators=(",", ":"), default=str).encode()
 
 

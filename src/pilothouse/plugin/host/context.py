@@ -51,11 +51,21 @@ class HostContext:
 
 
 def current() -> HostContext:
-    """The context of this thread's plugin call (a default one when none was set)."""
+    """The context of this thread's plugin call (a default one when none was set).
+
+    The default one is kept while the cluster the environment names stays the same.
+    """
     ctx = getattr(_local, "ctx", None)
-    if ctx is None:
-        ctx = _local.ctx = HostContext()
-    return ctx
+    if ctx is not None:
+        return ctx
+    import os
+
+    key = (os.environ.get("KUBECONFIG"), os.environ.get("HELM_KUBECONTEXT"), os.environ.get("HELM_DRIVER"),
+           os.environ.get("HELM_NAMESPACE"))
+    cached = getattr(_local, "default", None)
+    if cached is None or cached[0] != key:
+        cached = _local.default = (key, HostContext())
+    return cached[1]
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from pilothouse.plugin.host.context import current
 
 _NS = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _RELEASE = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,51}[a-z0-9])?$")
-PARTS = ("manifest", "values", "notes", "hooks", "info", "chart")
+PARTS = ("manifest", "values", "notes", "hooks", "info", "chart", "resources")
 
 
 def _namespace(c: Call, req: dict[str, Any]) -> str:
@@ -35,11 +35,22 @@ def _name(c: Call, req: dict[str, Any]) -> str:
 
 
 def _summary(rel: Any) -> dict[str, Any]:
-    md = rel.chart.metadata if rel.chart is not None and rel.chart.metadata is not None else None
+    md = chart_metadata(rel)
     return {"name": rel.name, "namespace": rel.namespace, "revision": rel.version,
             "status": rel.info.status, "description": rel.info.description,
             "updated": str(rel.info.last_deployed or ""),
-            "chart": f"{md.name}-{md.version}" if md else "", "appVersion": (md.app_version or "") if md else ""}
+            "chart": f"{md['name']}-{md['version']}" if md["name"] else "", "appVersion": md["appVersion"]}
+
+
+def chart_metadata(rel: Any) -> dict[str, str]:
+    """name, version and appVersion of a release's chart (stored as Helm's JSON record)."""
+    chart = rel.chart
+    md = chart.get("metadata") if isinstance(chart, dict) else getattr(chart, "metadata", None)
+    if isinstance(md, dict):
+        return {"name": str(md.get("name") or ""), "version": str(md.get("version") or ""),
+                "appVersion": str(md.get("appVersion") or "")}
+    return {"name": str(getattr(md, "name", "") or ""), "version": str(getattr(md, "version", "") or ""),
+            "appVersion": str(getattr(md, "app_version", "") or "")}
 
 
 def _storage_call(fn: Any) -> Any:
@@ -78,7 +89,7 @@ def release_get(c: Call, req: dict[str, Any]) -> Any:
     rev = req.get("revision", 0)
     if not isinstance(rev, int) or isinstance(rev, bool) or rev < 0:
         raise HostDenied(f'plugin "{c.plugin}": release_get: "revision" must be a non-negative integer')
-    parts = req.get("parts", list(PARTS))
+    parts = req.get("parts", [p for p in PARTS if p != "resources"])
     if not isinstance(parts, list) or any(p not in PARTS for p in parts):
         raise HostDenied(f'plugin "{c.plugin}": release_get: "parts" must be a list of {", ".join(PARTS)}')
     store = current().releases(ns)
@@ -95,4 +106,23 @@ def release_get(c: Call, req: dict[str, Any]) -> Any:
     if "hooks" in parts:
         out["hooks"] = [{"name": h.name, "kind": h.kind, "path": h.path, "events": list(h.events),
                          "manifest": h.manifest} for h in rel.hooks or []]
+    if "resources" in parts:
+        out["resources"] = _resources(rel)
+    return out
+
+
+def _resources(rel: Any) -> list[dict[str, str]]:
+    """(apiVersion, kind, namespace, name) of every object of the manifest, parsed by the host."""
+    from pilothouse.errors import PilothouseError
+    from pilothouse.kube.resources import parse_documents
+
+    try:
+        objs = parse_documents(rel.manifest or "")
+    except PilothouseError:
+        return []
+    out = []
+    for o in objs:
+        meta = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+        out.append({"apiVersion": str(o.get("apiVersion") or ""), "kind": str(o.get("kind") or ""),
+                    "namespace": str(meta.get("namespace") or ""), "name": str(meta.get("name") or "")})
     return out

@@ -448,10 +448,12 @@ class _Instance:
 
     def _host_api(self, host: Any, fname: str) -> Any:
         def call(ctx: Any, req_h: int) -> int:
-            if self.k_length.call(ctx, req_h) > host.MAX_REQUEST:
+            n = self.k_length.call(ctx, req_h)  # 0 for a handle the kernel did not give out
+            if n > host.MAX_REQUEST:
                 raise _Denied(f'plugin "{self.name}": {fname}: request larger than {host.MAX_REQUEST} bytes')
-            raw = self._read(ctx, req_h)
-            self.k_free.call(ctx, req_h)
+            raw = self._read(ctx, req_h) if n else b""
+            if n:
+                self.k_free.call(ctx, req_h)
             return self._write(ctx, host.call(self.name, self.caps, fname, raw))
         return call
 
