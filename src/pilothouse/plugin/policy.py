@@ -297,7 +297,11 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
     g.max_output_bytes = _narrow_num(g.max_output_bytes or DEFAULT_MAX_OUTPUT, narrow.get("maxOutputBytes"))
     g.max_http_response_bytes = _narrow_num(g.max_http_response_bytes, narrow.get("maxHttpResponseBytes"))
     g.max_var_bytes = _narrow_num(g.max_var_bytes, narrow.get("maxVarBytes"))
-    for key, attr in (("allowedHosts", "allowed_hosts"), ("env", "env"), ("hostFunctions", "host_functions")):
+    if isinstance(narrow.get("allowedHosts"), list):
+        # a host (or narrower pattern) the request's patterns cover: "*" narrowed to one server
+        g.allowed_hosts = [h for h in dict.fromkeys(narrow["allowedHosts"]) if isinstance(h, str) and any(
+            h == p or fnmatch.fnmatchcase(h, p) for p in g.allowed_hosts)]
+    for key, attr in (("env", "env"), ("hostFunctions", "host_functions")):
         if key in narrow:
             keep = set(narrow.get(key) or [])
             setattr(g, attr, [x for x in getattr(g, attr) if x in keep])
