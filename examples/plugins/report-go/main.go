@@ -131,6 +131,7 @@ func helmPluginMain() int32 {
 		pdk.SetError(err)
 		return 1
 	}
+	pdk.Output([]byte("{}")) // cli/v1 answers an (empty) JSON object
 	return 0
 }
 
