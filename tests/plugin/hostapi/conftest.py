@@ -56,3 +56,9 @@ def vault():
     v.close()
 
 
+
+
+@pytest.fixture(scope="session")
+def c_cred_wasm() -> Path:
+    return builds.clang_build([HERE / "fixtures" / "cred.c"], "hostapi-c-cred", wasi=False,
+                              exports=["helm_plugin_main"])

@@ -274,3 +274,12 @@ def test_inspect_shows_requested_and_granted(helm_home, probe_wasm, kenv, pilot)
     requested, granted = out.split("Granted:")
     assert "kubernetes: read Deployments, Services and ConfigMaps (API groups core, apps) in namespace web" in requested
     assert "kubernetes: read ConfigMaps (API groups core, apps) in namespace web" in granted
+
+
+def test_the_c_pdk_reaches_the_host_api(helm_home, c_cred_wasm, kenv, monkeypatch, pilot):
+    p = load_dir(str(helm_home.add_wasm("cred", c_cred_wasm,
+                                        runtime_config="hostFunctions: [credential_get]\ncredentials: [token]\n")))
+    approve_all(helm_home, "cred")
+    monkeypatch.setenv("CRED_TOKEN", "c-secret")
+    assert pilot("plugin", "configure", "cred", "--secret", "token=env:CRED_TOKEN", env=kenv).returncode == 0
+    assert json.loads(wasm.call_raw(p, b"").output) == {"result": {"name": "token", "value": "c-secret"}}
