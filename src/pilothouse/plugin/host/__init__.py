@@ -26,6 +26,9 @@ _FAMILIES = {"kube_get": "kube", "kube_list": "kube", "kube_discovery": "kube", 
              "chart_file": "charts", "chart_render": "charts", "credential_get": "credentials"}
 
 
+_impls: dict[str, Any] = {}
+
+
 class HostDenied(PluginError):
     """A call the plugin's grant does not allow: the plugin is stopped with this message."""
 
@@ -60,9 +63,11 @@ def call(plugin: str, caps: Any, fn: str, raw: bytes) -> bytes:
         raise HostDenied(f'plugin "{plugin}": {fn} needs a JSON object as its request: {err}') from None
     if not isinstance(req, dict):
         raise HostDenied(f'plugin "{plugin}": {fn} needs a JSON object as its request')
-    mod = importlib.import_module(f"pilothouse.plugin.host.{_FAMILIES[fn]}")
+    impl = _impls.get(fn)
+    if impl is None:
+        impl = _impls[fn] = getattr(importlib.import_module(f"pilothouse.plugin.host.{_FAMILIES[fn]}"), fn)
     try:
-        result = getattr(mod, fn)(Call(plugin, caps, fn), req)
+        result = impl(Call(plugin, caps, fn), req)
     except HostFailure as f:
         return json.dumps({"error": {"code": f.code, "reason": f.reason, "message": f.message}}).encode()
     except PluginError:

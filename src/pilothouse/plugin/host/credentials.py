@@ -18,11 +18,29 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MAX_SECRET = 64 << 10
 
 
-def source_of(plugin: str, name: str, user: dict[str, Any] | None = None) -> str | None:
-    """The source (``env:VAR`` or ``file:PATH``) the user mapped to credential ``name`` of ``plugin``."""
+_memo: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+def _settings() -> dict[str, Any]:
+    """The user's plugin settings, read again only when the file changes (one stat per call)."""
     from pilothouse.plugin import policy
 
-    user = policy.load_user_config() if user is None else user
+    path = os.path.join(os.environ.get("HELM_CONFIG_HOME") or "", "pilothouse", "plugins.yaml") \
+        if os.environ.get("HELM_CONFIG_HOME") else policy.config_path()
+    try:
+        st = os.stat(path)
+    except OSError:
+        return {}
+    key = (st.st_size, st.st_mtime_ns, st.st_ino)
+    hit = _memo.get(path)
+    if hit is None or hit[0] != key:
+        hit = _memo[path] = (key, policy.load_user_config())
+    return hit[1]
+
+
+def source_of(plugin: str, name: str, user: dict[str, Any] | None = None) -> str | None:
+    """The source (``env:VAR`` or ``file:PATH``) the user mapped to credential ``name`` of ``plugin``."""
+    user = _settings() if user is None else user
     entry = (user.get("plugins") or {}).get(plugin) or {}
     secrets = entry.get("secrets") or {}
     src = secrets.get(name) if isinstance(secrets, dict) else None
