@@ -147,14 +147,20 @@ def _meet_rule(a: dict[str, list[str]], b: dict[str, list[str]]) -> dict[str, li
 
 def narrow(req: dict[str, Any], user: Any, source: str = "plugin settings") -> dict[str, Any]:
     """The requested grant narrowed by the user's ``hostAPI`` settings (never wider than ``req``)."""
-    if not isinstance(user, dict) or not req:
-        return dict(req) if isinstance(user, dict) or user is None else {}
+    if user is None:
+        return dict(req)
+    if not isinstance(user, dict):
+        return {}
     try:
         mine = parse(user, source)
     except PluginError:
         # settings we cannot read grant nothing rather than everything
         return {}
     out: dict[str, Any] = {}
+    if "http" in mine and "http" not in req:
+        # a plugin that asked for no http grant has Helm's (any method and header): the user
+        # may still restrict it
+        out["http"] = mine["http"]
     if "kube" in req:
         if "kube" in mine:
             rules = [m for r in req["kube"] for u in mine["kube"] if (m := _meet_rule(r, u)) is not None]
@@ -217,19 +223,17 @@ def chart_allowed(grant: dict[str, Any], what: str) -> bool:
 
 
 def http_method_allowed(grant: dict[str, Any], method: str) -> bool:
-    """Without an ``http`` grant, GET only (what Helm's allowedHosts alone permits in practice)."""
+    """Without an ``http`` grant any method, as in Helm; with one, the methods it lists."""
     http = grant.get("http")
-    if http is None:
-        return method.upper() in ("GET", "HEAD")
-    return method.upper() in http["methods"]
+    return http is None or method.upper() in http["methods"]
 
 
 def http_header_allowed(grant: dict[str, Any], header: str) -> bool:
-    """Headers a plugin may send: those granted, plus a few harmless ones."""
+    """Without an ``http`` grant any header, as in Helm; with one, those it lists and a few
+    harmless ones (Accept, Content-Type, User-Agent)."""
+    http = grant.get("http")
     low = header.lower()
-    if low in ("accept", "content-type", "user-agent"):
-        return True
-    return low in ((grant.get("http") or {}).get("headers") or [])
+    return http is None or low in ("accept", "content-type", "user-agent") or low in http["headers"]
 
 
 # ---- plain words -------------------------------------------------------------------------

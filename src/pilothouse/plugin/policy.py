@@ -349,6 +349,20 @@ def host_allowed(caps: Capabilities, url: str) -> bool:
     return any(p == host or fnmatch.fnmatchcase(host, p) for p in caps.allowed_hosts)
 
 
+def http_refusal(caps: Capabilities, method: str, headers: dict[str, str]) -> str | None:
+    """Why an ``http_request`` with this method and these headers is refused, or None.
+
+    The ``http`` grant of the host API lists methods and request headers; without it a plugin
+    may GET and HEAD with harmless headers only (Accept, Content-Type, User-Agent).
+    """
+    if not grants.http_method_allowed(caps.host_api, method):
+        return f'method {method.upper()} is not granted (runtimeConfig http.methods)'
+    for name in headers:
+        if not grants.http_header_allowed(caps.host_api, name):
+            return f'header "{name}" is not granted (runtimeConfig http.headers)'
+    return None
+
+
 def wasi_env(caps: Capabilities, ptype: str, context: dict[str, str]) -> dict[str, str]:
     """The environment a Wasm plugin sees: Helm's context for CLI and getter plugins (without
     credentials), plus the variables it was granted by name."""

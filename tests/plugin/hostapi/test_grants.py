@@ -93,3 +93,23 @@ def test_a_plugin_without_host_api_keeps_its_old_approval_digest():
 def test_rule_counts_are_bounded():
     with pytest.raises(PluginError, match="at most 64 rules"):
         policy.requested({"kube": [RULE] * 65})
+
+
+def test_http_methods_and_headers_as_granted():
+    # without an http grant: Helm's behaviour, any method and header to the allowed hosts
+    plain = policy.requested({"allowedHosts": ["vault.internal"]})
+    assert policy.http_refusal(plain, "POST", {"X-Anything": "1"}) is None
+    # ... which the user can restrict
+    user = {"plugins": {"p": {"narrow": {"hostAPI": {"http": {"methods": ["GET"]}}}}}}
+    narrowed = policy.grant("p", plain, user)
+    assert policy.http_refusal(narrowed, "GET", {"Accept": "application/json"}) is None
+    assert "method POST is not granted" in policy.http_refusal(narrowed, "post", {})
+    assert 'header "X-Vault-Token" is not granted' in policy.http_refusal(narrowed, "GET", {"X-Vault-Token": "t"})
+    req = policy.requested({"http": {"methods": ["GET", "POST"], "headers": ["X-Vault-Token"]}})
+    user = {"plugins": {"p": {"approved": req.digest(), "narrow": {"hostAPI": {"http": {"methods": ["GET"],
+                                                                                       "headers": ["x-vault-token"]}}}}}}
+    g = policy.grant("p", req, user)
+    assert policy.http_refusal(g, "GET", {"x-vault-token": "t"}) is None
+    assert "method POST" in policy.http_refusal(g, "POST", {})
+    with pytest.raises(PluginError, match="unknown method 'CONNECT'"):
+        policy.requested({"http": {"methods": ["CONNECT"]}})
