@@ -62,3 +62,8 @@ def vault():
 def c_cred_wasm() -> Path:
     return builds.clang_build([HERE / "fixtures" / "cred.c"], "hostapi-c-cred", wasi=False,
                               exports=["helm_plugin_main"])
+
+
+@pytest.fixture(scope="session")
+def answer_wasm() -> Path:
+    return builds.wat_build(HERE / "fixtures" / "answer.wat", "hostapi-answer")

@@ -63,3 +63,18 @@ def test_report_of_a_namespace_the_user_narrowed_away(report, pilot, kenv):
     assert pilot("install", "site", str(CHART), env=kenv).returncode == 0
     res = pilot("report", "site", env=kenv)
     assert res.returncode != 0 and 'no grant to read releases in namespace "default"' in res.stderr
+
+
+def test_install_shows_every_rule_in_plain_words_and_asks(tmp_path, report_wasm, kenv, pilot):
+    src = tmp_path / "report"
+    shutil.copytree(EXAMPLES / "report-go", src)
+    shutil.copyfile(report_wasm, src / "plugin.wasm")
+    refused = pilot("plugin", "install", str(src), env=kenv, input="")
+    assert refused.returncode != 0 and "pass --yes to accept" in refused.stderr
+    res = pilot("plugin", "install", str(src), "--yes", env=kenv)
+    assert res.returncode == 0, res.stderr
+    assert "  kubernetes: get every kind except Secrets (API groups core, apps, batch, networking.k8s.io, policy, " \
+           "autoscaling) in every namespace" in res.stdout
+    assert "  releases: read releases (manifest, values, notes, hooks) in every namespace" in res.stdout
+    assert pilot("install", "site", str(CHART), env=kenv).returncode == 0
+    assert pilot("report", "site", env=kenv).returncode == 0
