@@ -451,8 +451,9 @@ class _Instance:
             n = self.k_length.call(ctx, req_h)  # 0 for a handle the kernel did not give out
             if n > host.MAX_REQUEST:
                 raise _Denied(f'plugin "{self.name}": {fname}: request larger than {host.MAX_REQUEST} bytes')
-            raw = self._read(ctx, req_h) if n else b""
+            raw = b""
             if n:
+                raw = self.kmem.read(ctx, req_h, req_h + n)
                 self.k_free.call(ctx, req_h)
             return self._write(ctx, host.call(self.name, self.caps, fname, raw))
         return call
