@@ -82,3 +82,16 @@ def approve_all(helm_home, *names: str) -> None:
         assert p is not None, n
         policy.approve(n, policy.requested(p.metadata.runtime_config, os.path.join(p.dir, "plugin.yaml"), p.dir))
         wasm._grants.clear()
+
+
+def tool(name: str, *args: str, env: dict[str, str], input: str | None = None):  # noqa: ANN201, A002
+    """Run the real kubectl or helm (test oracles) with the test's environment; kubectl keeps its
+    discovery cache under the test's cache directory."""
+    import subprocess
+    import sys
+
+    argv = [str(Path(sys.executable).parent / name), *args]
+    if name == "kubectl":
+        argv.insert(1, f"--cache-dir={env['HELM_CACHE_HOME']}/kube")
+    return subprocess.run(argv, env={**os.environ, **env}, input=input, capture_output=True, text=True,
+                          cwd=str(ROOT))

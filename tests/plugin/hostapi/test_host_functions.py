@@ -5,10 +5,9 @@ names the plugin, the function and the missing grant, and the host keeps working
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
-from hostapi_helpers import CHART, approve_all
+from hostapi_helpers import CHART, approve_all, tool
 
 from pilothouse.errors import PluginError
 from pilothouse.plugin import wasm
@@ -44,8 +43,7 @@ def cluster(srv, kenv):
         docs.append({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": ns},
                      "stringData": {"password": "topsecret"}})
     text = "\n---\n".join(json.dumps(d) for d in docs)
-    res = subprocess.run([".venv/bin/kubectl", "--kubeconfig", srv.kubeconfig_path, "apply", "-f", "-"], input=text,
-                         capture_output=True, text=True, cwd=str(CHART.parents[4]))
+    res = tool("kubectl", "apply", "-f", "-", env=kenv, input=text)
     assert res.returncode == 0, res.stderr
     return srv
 

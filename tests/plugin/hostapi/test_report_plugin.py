@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from hostapi_helpers import CHART, EXAMPLES, writes
+from hostapi_helpers import CHART, EXAMPLES, tool, writes
 
 
 @pytest.fixture
@@ -37,10 +37,7 @@ def test_report_lists_the_resources_with_live_status(report, pilot, kenv, srv):
 def test_report_shows_missing_resources(report, pilot, kenv):
     assert pilot("plugin", "approve", "report", env=kenv).returncode == 0
     assert pilot("install", "site", str(CHART), env=kenv).returncode == 0
-    import subprocess
-
-    subprocess.run([".venv/bin/kubectl", "delete", "service", "site-web"], env=kenv, capture_output=True,
-                   cwd=str(CHART.parents[4]), check=True)
+    assert tool("kubectl", "delete", "service", "site-web", env=kenv).returncode == 0
     res = pilot("report", "site", env=kenv)
     assert ["Service", "default", "site-web", "missing"] in [ln.split() for ln in res.stdout.splitlines()]
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import subprocess
 
 import pytest
-from hostapi_helpers import CHART, EXAMPLES
+from hostapi_helpers import CHART, EXAMPLES, tool
 
 REF = "ref+vault://secret/data/app#password"
 
@@ -56,13 +55,11 @@ def test_release_keeps_references_and_get_values_resolves_on_request(provider, p
     assert json.loads(pilot("get", "values", "r", "-o", "json", "--resolve", env=kenv).stdout) == \
         {"password": "pa55word"}
     # what the cluster got: the resolved value, in the Secret the chart renders
-    kubectl = subprocess.run([".venv/bin/kubectl", "get", "secret", "r-auth", "-o", "json"], env=kenv,
-                             capture_output=True, text=True, cwd=str(CHART.parents[4]))
+    kubectl = tool("kubectl", "get", "secret", "r-auth", "-o", "json", env=kenv)
     assert kubectl.returncode == 0, kubectl.stderr
     assert base64.b64decode(json.loads(kubectl.stdout)["data"]["password"]).decode() == "pa55word"
     # Helm reads the same release record and sees the references
-    helm = subprocess.run([".venv/bin/helm", "get", "values", "r", "-o", "json"], env=kenv, capture_output=True,
-                          text=True, cwd=str(CHART.parents[4]))
+    helm = tool("helm", "get", "values", "r", "-o", "json", env=kenv)
     assert helm.returncode == 0, helm.stderr
     assert json.loads(helm.stdout) == {"password": REF}
 
