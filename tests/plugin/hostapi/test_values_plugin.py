@@ -96,3 +96,15 @@ def test_missing_credential_and_unknown_key_are_clear_errors(provider, pilot, ke
 def test_a_scheme_without_provider_renders_literally_as_in_helm(helm_home, pilot):
     res = pilot("template", "r", str(CHART), "--set", "password=ref+sops://x#y", env=helm_home.env())
     assert res.returncode == 0 and _secret_value(res.stdout) == "ref+sops://x#y"
+
+
+def test_helm_reuse_values_renders_the_references_literally(provider, pilot, kenv, vault):
+    """What docs/plugins.md says of Helm: it reuses the stored references but cannot resolve them."""
+    assert pilot("install", "r", str(CHART), "--set", f"password={REF}", env=kenv).returncode == 0
+    up = tool("helm", "upgrade", "r", str(CHART), "--reuse-values", env=kenv)
+    assert up.returncode == 0, up.stderr
+    manifest = tool("helm", "get", "manifest", "r", env=kenv).stdout
+    assert _secret_value(manifest) == REF
+    # and pilot, upgrading again with --reuse-values, resolves them once more
+    assert pilot("upgrade", "r", str(CHART), "--reuse-values", env=kenv).returncode == 0
+    assert _secret_value(pilot("get", "manifest", "r", env=kenv).stdout) == "pa55word"
