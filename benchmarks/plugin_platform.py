@@ -7,7 +7,8 @@ provider resolving 100 references.
    host call                                                                  (goal <= 20 us)
 2. the baseline policy plugin (C) on 500 rendered documents:
    a. warm, the plugin call alone (the policy/v1 message in, the answer out)  (goal <= 50 ms)
-   b. warm, the whole gate (documents parsed from YAML, message, call, lines)
+   b. warm, the whole gate as the render step calls it (documents as the manifest sorter
+      decoded them, message, call, findings)
    c. one-shot: `pilot template --policy baseline` minus `pilot template` of the same
       500-document chart, in new processes (start-up, grant, instance, call)  (goal <= 100 ms)
 3. the vault values provider (Go) resolving 100 references, 100 secrets, from a local
@@ -178,11 +179,16 @@ def policy_500(home: Path, baseline_wasm: Path) -> None:
     call = [x * 1000 for x in _timed(lambda: json.loads(bound(message).output), rounds)]
     print(f"2a. policy plugin on 500 documents, warm, the call ({len(message) // 1024} KiB message): "
           f"{_median(call)} ms -- goal <= 50 ms: {_verdict(statistics.median(call), 50)}")
+    from pilothouse.manifest.sorter import sort_manifests
+
+    # as the render step hands them over: each document with what the manifest sorter decoded
+    _, sorted_docs = sort_manifests(dict(docs))
+    triples = [(m.name, m.content, m.head.data) for m in sorted_docs]
     gate = ptype.Gate(["baseline"], "audit", out=io.StringIO())
     release = {"name": "big", "namespace": "default", "revision": 1, "operation": "install", "command": "template"}
-    gate.check(docs, release)
-    whole = [x * 1000 for x in _timed(lambda: gate.check(docs, release), rounds)]
-    print(f"2b. policy gate on 500 documents, warm, YAML parsing included: {_median(whole)} ms")
+    gate.check(triples, release)
+    whole = [x * 1000 for x in _timed(lambda: gate.check(triples, release), rounds)]
+    print(f"2b. policy gate on 500 documents, warm (message, call, findings): {_median(whole)} ms")
 
     chart = home / "big"
     (chart / "templates").mkdir(parents=True)

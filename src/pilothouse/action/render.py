@@ -143,7 +143,7 @@ def render_resources(chart: Any, top: Mapping[str, Any], *, include_crds: bool =
         raise RenderFailed(str(err), raw) from None
     if gate is not None:
         # policy/v1: the post-rendered documents, before anything is printed or sent
-        gate([(m.name, m.content) for m in manifests] + [(h.path, h.manifest) for h in hooks], top)
+        gate([(m.name, m.content, m.head.data) for m in manifests] + [(h.path, h.manifest) for h in hooks], top)
     out: list[str] = []
     written = set() if written is None else written
     if include_crds:

@@ -80,18 +80,36 @@ def chosen(names: Sequence[str] = ()) -> list[str]:
     return out
 
 
-def _documents(docs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+def _documents(docs: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The documents as objects: (source, text) pairs are parsed; (source, text, data) triples
+    carry the document the manifest sorter decoded already (as sigs.k8s.io/yaml does, the JSON
+    the API server is sent), reused after turning whole floats back into the integers Go's JSON
+    encoding would write."""
     from pilothouse.kube.resources import parse_documents
 
     out = []
-    for source, text in docs:
-        try:
-            objs = parse_documents(text)
-        except PilothouseError:
-            objs = []
+    for source, text, *parsed in docs:
+        data = parsed[0] if parsed else None
+        if isinstance(data, dict) and not str(data.get("kind") or "").endswith("List"):
+            objs = [_ints(data)]
+        else:
+            try:
+                objs = parse_documents(text)
+            except PilothouseError:
+                objs = []
         for obj in objs:
             out.append({"index": len(out), "source": source, "object": obj})
     return out
+
+
+def _ints(v: Any) -> Any:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 63:
+        return int(v)
+    if isinstance(v, dict):
+        return {k: _ints(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_ints(x) for x in v]
+    return v
 
 
 def _run_one(plugin: Any, message: bytes, docs: list[dict[str, Any]], result: Result) -> None:
