@@ -47,6 +47,24 @@ PILOT_IMPORT("extism:host/env", "log_error") void extism_log_error(pilot_handle 
 /* ---- Pilothouse host functions ("pilothouse:host/v1"); list them in runtimeConfig.hostFunctions ---- */
 PILOT_IMPORT("pilothouse:host/v1", "log") void pilot_host_log(pilot_handle json_record);
 PILOT_IMPORT("pilothouse:host/v1", "getenv") pilot_handle pilot_host_getenv(pilot_handle name);
+/* Host API v1: JSON request handle in, JSON answer handle out ({"result": ...} or {"error": {code, reason,
+ * message}}). List each in runtimeConfig.hostFunctions and request its grant (kube rules,
+ * releases.namespaces, chart, credentials); a call outside the grant stops the plugin. See docs/plugins.md. */
+PILOT_IMPORT("pilothouse:host/v1", "kube_get") pilot_handle pilot_host_kube_get(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "kube_list") pilot_handle pilot_host_kube_list(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "kube_discovery") pilot_handle pilot_host_kube_discovery(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "kube_openapi") pilot_handle pilot_host_kube_openapi(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "release_list") pilot_handle pilot_host_release_list(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "release_history") pilot_handle pilot_host_release_history(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "release_get") pilot_handle pilot_host_release_get(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "chart_file") pilot_handle pilot_host_chart_file(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "chart_render") pilot_handle pilot_host_chart_render(pilot_handle req);
+PILOT_IMPORT("pilothouse:host/v1", "credential_get") pilot_handle pilot_host_credential_get(pilot_handle req);
+/* Call one of them with a NUL-terminated JSON request; the answer is copied into buf (NUL-terminated,
+ * at most cap-1 bytes). Returns the answer's full length (compare with cap to detect truncation).
+ *   char buf[4096]; pilot_host_call(pilot_host_credential_get, "{\"name\":\"token\"}", buf, sizeof buf); */
+typedef pilot_handle (*pilot_host_fn)(pilot_handle);
+uint64_t pilot_host_call(pilot_host_fn fn, const char *json_request, char *buf, uint64_t cap);
 
 /* ---- the post-renderer fast path (Pilothouse only; Helm ignores the export) ----
  * A postrenderer/v1 module may export, next to helm_plugin_main, a function of the same shape
@@ -126,6 +144,12 @@ int64_t pilot_config(const char *key, char *buf, uint64_t cap) {
   uint64_t n = pilot_load(h, (uint8_t *)buf, cap ? cap - 1 : 0);
   if (cap) buf[n < cap - 1 ? n : cap - 1] = 0;
   return (int64_t)n;
+}
+uint64_t pilot_host_call(pilot_host_fn fn, const char *json_request, char *buf, uint64_t cap) {
+  pilot_handle answer = fn(pilot_store(json_request, pilot__strlen(json_request)));
+  uint64_t n = pilot_load(answer, (uint8_t *)buf, cap ? cap - 1 : 0);
+  if (cap) buf[n < cap - 1 ? n : cap - 1] = 0;
+  return n;
 }
 #endif /* PILOT_PDK_IMPLEMENTATION */
 #endif /* PILOTHOUSE_PDK_H */

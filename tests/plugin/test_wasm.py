@@ -93,8 +93,8 @@ def test_wasi_env_has_helm_context_but_no_credentials(helm_home, go_greeter_wasm
 
 
 def test_unknown_host_function_is_an_error_as_in_helm(helm_home, go_greeter_wasm):
-    p = _greeter(helm_home, go_greeter_wasm, "hostFunctions: [kube_get]\n")
-    with pytest.raises(PluginError, match='plugin requested host function "kube_get" not found'):
+    p = _greeter(helm_home, go_greeter_wasm, "hostFunctions: [kube_delete]\n")
+    with pytest.raises(PluginError, match='plugin requested host function "kube_delete" not found'):
         wasm.call(p, {"Name": "x"})
 
 

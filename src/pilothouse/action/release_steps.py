@@ -86,6 +86,8 @@ class ReleaseChange:
     hide_secret: bool = False
     post_renderer: Callable[[str], str] | None = None
     sequence_annotations: tuple[str, ...] = ()
+    policies: list[str] = field(default_factory=list)
+    policy_mode: str = "enforce"
 
     def _atomic_wait(self) -> None:
         # rolling back on failure needs to know the objects are ready, so it implies watching them
@@ -108,10 +110,13 @@ class ReleaseChange:
         from pilothouse.engine.render import Engine
 
         lookup = lookup_func(self.cfg.kube) if interacts_with_server(self.dry_run) else None
+        from pilothouse.plugin.types.policy import hook
+
+        gate = hook(self.policies, self.policy_mode, "upgrade" if top["Release"]["IsUpgrade"] else "install", chart)
         try:
             return render_resources(chart, top, include_crds=include_crds, sub_notes=self.sub_notes,
                                     hide_secret=self.hide_secret, post_render=self.post_renderer,
-                                    engine=Engine(enable_dns=self.enable_dns, lookup=lookup))
+                                    engine=Engine(enable_dns=self.enable_dns, lookup=lookup), gate=gate)
         except RenderFailed as err:
             raise PilothouseError(str(err)) from None
 

@@ -71,6 +71,10 @@ def prepare_render(chart: Any, user_values: Mapping[str, Any], *, name: str, nam
     vals = dict(user_values)
     process_dependencies(chart, vals)
     coalesced = coalesce_values(chart, vals)
+    # values/v1: ref+SCHEME:// strings resolved by their providers (the caller keeps the references)
+    from pilothouse.plugin.types.values import resolve_references
+
+    coalesced = resolve_references(coalesced)
     if not skip_schema_validation:
         validate_schemas(chart, coalesced)
     if capabilities is None:
@@ -112,7 +116,7 @@ def _source_block(path: str, content: str) -> str:
 def render_resources(chart: Any, top: Mapping[str, Any], *, include_crds: bool = False, sub_notes: bool = False,
                      hide_secret: bool = False, post_render: Callable[[str], str] | None = None,
                      engine: Any = None, output_dir: str | None = None, release_dir: str | None = None,
-                     written: set[str] | None = None) -> Rendered:
+                     written: set[str] | None = None, gate: Callable[..., None] | None = None) -> Rendered:
     """Render and assemble a release: manifest text, sorted hooks, notes (Helm's renderResources).
 
     With ``output_dir`` the manifests are written to files (as `helm template --output-dir`) and
@@ -137,6 +141,9 @@ def render_resources(chart: Any, top: Mapping[str, Any], *, include_crds: bool =
     except PilothouseError as err:
         raw = "".join(_source_block(n, c) for n, c in files.items() if c.strip())
         raise RenderFailed(str(err), raw) from None
+    if gate is not None:
+        # policy/v1: the post-rendered documents, before anything is printed or sent
+        gate([(m.name, m.content, m.head.data) for m in manifests] + [(h.path, h.manifest) for h in hooks], top)
     out: list[str] = []
     written = set() if written is None else written
     if include_crds:

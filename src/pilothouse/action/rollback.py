@@ -6,7 +6,7 @@ A pending last revision does not block a rollback, which is how an interrupted u
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pilothouse.action.config import Configuration, validate_release_name
@@ -34,6 +34,8 @@ class Rollback:
     force_replace: bool = False
     cleanup_on_fail: bool = False
     max_history: int = 0
+    policies: list[str] = field(default_factory=list)
+    policy_mode: str = "enforce"
 
     def run(self, name: str) -> Release:
         """Roll ``name`` back to ``version`` (0: the previous revision); returns the new revision."""
@@ -41,6 +43,9 @@ class Rollback:
         cfg.kube.is_reachable()
         cfg.releases.max_history = self.max_history
         current, target, ssa = self._prepare(name)
+        from pilothouse.plugin.types.policy import check_release
+
+        check_release(self.policies, self.policy_mode, target, "rollback")
         dry = is_dry_run(self.dry_run)
         if not dry:
             cfg.releases.create(target)

@@ -79,6 +79,8 @@ class Template:
     post_renderer: str | None = None
     post_renderer_args: list[str] = field(default_factory=list)
     debug: bool = False
+    policies: list[str] = field(default_factory=list)
+    policy_mode: str = "enforce"
 
     def run(self, chart: Any) -> str:
         """Render ``chart`` (a loaded chart) and return what `helm template` prints."""
@@ -95,7 +97,7 @@ class Template:
             rendered = render_resources(
                 chart, top, include_crds=self.include_crds, sub_notes=self.sub_notes, hide_secret=self.hide_secret,
                 post_render=self._post_renderer(), engine=Engine(enable_dns=self.enable_dns),
-                output_dir=self.output_dir, release_dir=release_dir)
+                output_dir=self.output_dir, release_dir=release_dir, gate=self._policy_gate(chart))
         except RenderFailed as err:
             if self.debug:
                 # Helm prints what it rendered (trimmed, as the release manifest) before the error
@@ -123,6 +125,11 @@ class Template:
         if self.show_only:
             return self._show_only(text)
         return text
+
+    def _policy_gate(self, chart: Any) -> Callable[..., None] | None:
+        from pilothouse.plugin.types.policy import hook
+
+        return hook(self.policies, self.policy_mode, "template", chart)
 
     def _post_renderer(self) -> Callable[[str], str] | None:
         if not self.post_renderer:

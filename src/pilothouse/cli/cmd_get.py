@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             add_output_flag(g)
         if what == "values":
             g.add_argument("-a", "--all", action="store_true", help="dump all (computed) values")
+            g.add_argument("--resolve", action="store_true",
+                           help="resolve ref+SCHEME:// references through their values/v1 plugins")
         if what == "all":
             g.add_argument("--template", default="", help="go template for formatting the output")
         g.set_defaults(func=run)
@@ -48,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "values":
         check_output(args.output)
         vals = GetValues(cfg, version=args.revision, all_values=args.all).run(args.name)
+        if args.resolve:
+            from pilothouse.plugin.types.values import resolve_references
+
+            vals = resolve_references(vals)
         if not vals and not args.all:
             # the record omits an empty config: Helm reads it back as a nil map, printed as null
             vals = None

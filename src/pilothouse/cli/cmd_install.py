@@ -129,7 +129,8 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
         description=args.description, labels=dict(args.labels), sub_notes=args.render_subchart_notes,
         skip_schema_validation=args.skip_schema_validation, enable_dns=args.enable_dns, hide_secret=args.hide_secret,
         kube_version=args.kube_version, api_versions=[v for a in args.api_versions for v in a.split(",") if v],
-        post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args))
+        post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args),
+        policies=args.policy, policy_mode=args.policy_mode)
     attach(cfg, args, action)
     return action
 

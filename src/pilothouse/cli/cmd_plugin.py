@@ -75,6 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ap = ps.add_parser("approve", help="grant a plugin the capabilities it requests (after review)")
     ap.add_argument("name")
     ap.set_defaults(plugin_func=_approve)
+    from pilothouse.cli import cmd_plugin_configure
+
+    cmd_plugin_configure.register(ps)
 
     p.set_defaults(func=run)
 

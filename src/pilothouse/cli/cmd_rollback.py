@@ -23,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cleanup-on-fail", action="store_true", help="delete new resources of a failed rollback")
     p.add_argument("--history-max", type=int, default=int(os.environ.get("HELM_MAX_HISTORY", "10") or 10),
                    help="limit the maximum number of revisions saved per release (0: no limit)")
+    p.add_argument("--policy", action="append", default=[], help="a policy/v1 plugin to check the manifests with "
+                   "(repeatable)")
+    p.add_argument("--policy-mode", default="enforce", choices=("enforce", "audit"),
+                   help="enforce: a deny stops the operation; audit: report and go on")
     p.set_defaults(func=run)
 
 
@@ -48,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
              wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs, timeout=parse_duration(args.timeout),
              disable_hooks=args.no_hooks, server_side=args.server_side, force_conflicts=args.force_conflicts,
              force_replace=args.force_replace, cleanup_on_fail=args.cleanup_on_fail,
-             max_history=args.history_max).run(args.release)
+             max_history=args.history_max, policies=args.policy, policy_mode=args.policy_mode).run(args.release)
     print("Rollback was a success! Happy Helming!")
     return 0

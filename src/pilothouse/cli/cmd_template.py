@@ -18,6 +18,10 @@ def add_render_flags(p: argparse.ArgumentParser) -> None:
     add_values_flags(p)
     p.add_argument("--post-renderer", default=None, help="the name of a postrenderer plugin, or a path to an executable")
     p.add_argument("--post-renderer-args", action="append", default=[], help="an argument to the post-renderer")
+    p.add_argument("--policy", action="append", default=[], help="a policy/v1 plugin to check the manifests with "
+                   "(repeatable)")
+    p.add_argument("--policy-mode", default="enforce", choices=("enforce", "audit"),
+                   help="enforce: a deny stops the operation; audit: report and go on")
     p.add_argument("--skip-schema-validation", action="store_true", help="disable JSON schema validation")
     p.add_argument("--enable-dns", action="store_true", help="enable DNS lookups when rendering templates")
     p.add_argument("--render-subchart-notes", action="store_true", help="render subchart notes along with the parent")
@@ -126,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
         post_renderer=args.post_renderer,
         post_renderer_args=args.post_renderer_args,
         debug=args.debug,
+        policies=args.policy,
+        policy_mode=args.policy_mode,
     )
     try:
         text = action.run(chart)

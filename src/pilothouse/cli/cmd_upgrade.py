@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         reset_then_reuse_values=args.reset_then_reuse_values, max_history=args.history_max,
         description=args.description, labels=dict(args.labels), sub_notes=args.render_subchart_notes,
         skip_schema_validation=args.skip_schema_validation, enable_dns=args.enable_dns, hide_secret=args.hide_secret,
-        post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args))
+        post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args),
+        policies=args.policy, policy_mode=args.policy_mode)
     from pilothouse.cli.progress_view import attach
 
     attach(cfg, args, action)

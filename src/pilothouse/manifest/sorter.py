@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pilothouse.errors import ManifestError
@@ -29,6 +29,8 @@ class Head:
     kind: str = ""
     name: str = ""
     annotations: dict[str, str] | None = None
+    # the whole document as sigs.k8s.io/yaml decodes it (kept for policy/v1, not compared)
+    data: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -80,7 +82,7 @@ def parse_head(doc: str) -> Head:
         raise ManifestError(f"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {_json_type(data)} "
                             "into Go value of type util.SimpleHead")
     head = Head(api_version=_field_str(data, "apiVersion", "SimpleHead.apiVersion"),
-                kind=_field_str(data, "kind", "SimpleHead.kind"))
+                kind=_field_str(data, "kind", "SimpleHead.kind"), data=data)
     meta = next((v for k, v in data.items() if k.lower() == "metadata"), None)
     if isinstance(meta, dict):
         head.name = _field_str(meta, "name", "SimpleHead.metadata.name")

@@ -320,7 +320,7 @@ def _approve(plugin: Plugin, opts: InstallOptions, out: Out) -> None:
     for line in req.describe():
         out(f"  {line}")
     sensitive = (req.allowed_hosts or req.mounts or req.env or req.host_functions or req.create_temp_dir
-                 or req.needs_approval())
+                 or req.needs_approval() or req.host_api)
     if not sensitive:
         policy.approve(plugin.name, req)
         return

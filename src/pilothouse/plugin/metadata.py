@@ -22,7 +22,7 @@ _SEMVER = (r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
            r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
            r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
 
-TYPES = ("cli/v1", "getter/v1", "postrenderer/v1", "test/v1")
+TYPES = ("cli/v1", "getter/v1", "postrenderer/v1", "test/v1", "policy/v1", "values/v1")
 RUNTIMES = ("subprocess", "extism/v1")
 _V1_KEYS = ("apiVersion", "name", "type", "runtime", "version", "sourceURL", "config", "runtimeConfig")
 # config keys each type accepts (decoded strictly, as Helm does) and their Python types
@@ -31,6 +31,8 @@ _CONFIG_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "getter/v1": {"protocols": list},
     "postrenderer/v1": {},
     "test/v1": {},
+    "policy/v1": {},
+    "values/v1": {"schemes": list},
 }
 
 

@@ -37,6 +37,7 @@ import os
 from typing import Any
 
 from pilothouse.errors import PluginError
+from pilothouse.plugin import grants
 
 PAGE = 65536
 DEFAULT_MAX_PAGES = 4096  # 256 MiB: enough for a Go plugin, small enough to stop a memory bomb
@@ -46,7 +47,7 @@ DEFAULT_MAX_VAR_BYTES = 0  # as in Helm: vars are off unless requested
 DEFAULT_MAX_HTTP_RESPONSE = 64 << 20
 DEFAULT_VAR_CAP = 16 << 20
 # host functions Pilothouse offers under the module "pilothouse:host/v1"
-HOST_FUNCTIONS = ("log", "getenv")
+HOST_FUNCTIONS = ("log", "getenv", *grants.FUNCTIONS)
 # Helm's settings a plugin of each type receives through WASI env (credentials excluded)
 _CONTEXT_ENV_TYPES = ("cli/v1", "getter/v1")
 
@@ -78,14 +79,15 @@ class Capabilities:
     """
 
     FIELDS = ("max_pages", "max_http_response_bytes", "max_var_bytes", "timeout_ms", "fuel", "max_output_bytes",
-              "allowed_hosts", "create_temp_dir", "mounts", "env", "host_functions", "config")
+              "allowed_hosts", "create_temp_dir", "mounts", "env", "host_functions", "config", "host_api")
     __slots__ = FIELDS
 
     def __init__(self, max_pages: int = 0, max_http_response_bytes: int = 0, max_var_bytes: int = 0,
                  timeout_ms: int = 0, fuel: int = 0, max_output_bytes: int = 0,
                  allowed_hosts: list[str] | None = None, create_temp_dir: bool = False,
                  mounts: list[Mount] | None = None, env: list[str] | None = None,
-                 host_functions: list[str] | None = None, config: dict[str, str] | None = None) -> None:
+                 host_functions: list[str] | None = None, config: dict[str, str] | None = None,
+                 host_api: dict[str, Any] | None = None) -> None:
         self.max_pages = max_pages  # 0 = none requested
         self.max_http_response_bytes = max_http_response_bytes
         self.max_var_bytes = max_var_bytes
@@ -98,10 +100,13 @@ class Capabilities:
         self.env: list[str] = list(env or [])
         self.host_functions: list[str] = list(host_functions or [])
         self.config: dict[str, str] = dict(config or {})
+        # the host API v1 grant (`grants`): a JSON-able dict, empty when none is requested
+        self.host_api: dict[str, Any] = json.loads(json.dumps(host_api)) if host_api else {}
 
     def copy(self) -> Capabilities:
         c = Capabilities(**{f: getattr(self, f) for f in self.FIELDS})
         c.mounts = [Mount(m.host, m.guest, m.writable) for m in self.mounts]
+        c.host_api = json.loads(json.dumps(self.host_api))
         return c
 
     def __eq__(self, other: object) -> bool:
@@ -115,6 +120,9 @@ class Capabilities:
         what an unapproved plugin gets (keys present only then, so older approvals stay valid)."""
         ext: dict[str, Any] = {"fuel": self.fuel, "maxOutputBytes": self.max_output_bytes,
                                "mounts": [m.as_dict() for m in self.mounts], "env": sorted(self.env)}
+        if self.host_api:
+            # only when present, so approvals given before the host API existed stay valid
+            ext["hostAPI"] = self.host_api
         above = {key: val for key, val, cap in self._limits() if val > cap}
         if above:
             ext["limitsAboveDefaults"] = above
@@ -129,7 +137,7 @@ class Capabilities:
         """Does anything requested go beyond what an unapproved plugin gets?"""
         ext = self.extensions()
         return bool(ext["mounts"] or ext["env"] or ext["fuel"] or ext["maxOutputBytes"]
-                    or ext.get("limitsAboveDefaults"))
+                    or ext.get("limitsAboveDefaults") or ext.get("hostAPI"))
 
     def digest(self) -> str:
         """A stable digest of the requests that need approval."""
@@ -159,6 +167,7 @@ class Capabilities:
             lines.append("env: " + ", ".join(e(v) for v in self.env))
         if self.host_functions:
             lines.append("host functions: " + ", ".join(e(f) for f in self.host_functions))
+        lines.extend(grants.describe(self.host_api))
         return lines
 
 
@@ -219,6 +228,7 @@ def requested(rc: dict[str, Any], source: str = "plugin.yaml", plugin_dir: str =
         env=_strlist(rc.get("env"), "env", source),
         host_functions=_strlist(rc.get("hostFunctions"), "hostFunctions", source),
         config={str(k): str(v) for k, v in config.items()},
+        host_api=grants.parse(rc, source),
     )
 
 
@@ -320,13 +330,14 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
     if not approved:
         _check_moved_mounts(name, req, entry)
         # an unapproved plugin gets the safe defaults for every limit, whatever it asks for
-        g.mounts, g.env, g.fuel = [], [], 0
+        g.mounts, g.env, g.fuel, g.host_api = [], [], 0, {}
         g.max_pages = min(g.max_pages or DEFAULT_MAX_PAGES, _cap(defaults, "maxPages", DEFAULT_MAX_PAGES))
         g.max_output_bytes = min(g.max_output_bytes or DEFAULT_MAX_OUTPUT,
                                  _cap(defaults, "maxOutputBytes", DEFAULT_MAX_OUTPUT))
         g.max_http_response_bytes = min(g.max_http_response_bytes,
                                         _cap(defaults, "maxHttpResponseBytes", DEFAULT_MAX_HTTP_RESPONSE))
         g.max_var_bytes = min(g.max_var_bytes, _cap(defaults, "maxVarBytes", DEFAULT_VAR_CAP))
+    g.host_api = grants.narrow(g.host_api, narrow.get("hostAPI"))
     g.max_pages = _narrow_num(g.max_pages or int(defaults.get("maxPages") or DEFAULT_MAX_PAGES),
                               narrow.get("maxPages"))
     g.timeout_ms = _narrow_num(_narrow_num(g.timeout_ms, defaults.get("timeout")), narrow.get("timeout"))
@@ -334,7 +345,11 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
     g.max_output_bytes = _narrow_num(g.max_output_bytes or DEFAULT_MAX_OUTPUT, narrow.get("maxOutputBytes"))
     g.max_http_response_bytes = _narrow_num(g.max_http_response_bytes, narrow.get("maxHttpResponseBytes"))
     g.max_var_bytes = _narrow_num(g.max_var_bytes, narrow.get("maxVarBytes"))
-    for key, attr in (("allowedHosts", "allowed_hosts"), ("env", "env"), ("hostFunctions", "host_functions")):
+    if isinstance(narrow.get("allowedHosts"), list):
+        # a host (or narrower pattern) the request's patterns cover: "*" narrowed to one server
+        g.allowed_hosts = [h for h in dict.fromkeys(narrow["allowedHosts"]) if isinstance(h, str) and any(
+            h == p or fnmatch.fnmatchcase(h, p) for p in g.allowed_hosts)]
+    for key, attr in (("env", "env"), ("hostFunctions", "host_functions")):
         if key in narrow:
             keep = set(narrow.get(key) or [])
             setattr(g, attr, [x for x in getattr(g, attr) if x in keep])
@@ -348,6 +363,10 @@ def grant(name: str, req: Capabilities, user: dict[str, Any] | None = None) -> C
         g.mounts = kept
     if narrow.get("createTempDir") is False:
         g.create_temp_dir = False
+    user_config = entry.get("config")
+    if isinstance(user_config, dict):
+        # the user's settings for the plugin (`pilot plugin configure --config`): data, not a grant
+        g.config.update({str(k): str(v) for k, v in user_config.items()})
     return g
 
 
@@ -490,6 +509,20 @@ def host_allowed(caps: Capabilities, url: str) -> bool:
     if not host:
         return False
     return any(p == host or fnmatch.fnmatchcase(host, p) for p in caps.allowed_hosts)
+
+
+def http_refusal(caps: Capabilities, method: str, headers: dict[str, str]) -> str | None:
+    """Why an ``http_request`` with this method and these headers is refused, or None.
+
+    The ``http`` grant of the host API lists methods and request headers; without it a plugin
+    may GET and HEAD with harmless headers only (Accept, Content-Type, User-Agent).
+    """
+    if not grants.http_method_allowed(caps.host_api, method):
+        return f'method {method.upper()} is not granted (runtimeConfig http.methods)'
+    for name in headers:
+        if not grants.http_header_allowed(caps.host_api, name):
+            return f'header "{name}" is not granted (runtimeConfig http.headers)'
+    return None
 
 
 def wasi_env(caps: Capabilities, ptype: str, context: dict[str, str]) -> dict[str, str]:

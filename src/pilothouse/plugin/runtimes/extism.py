@@ -613,6 +613,12 @@ class _Instance:
             linker.define_func(HOST_MODULE, "log", [I64], [], self._host("log", host_log))
         if (HOST_MODULE, "getenv") in imported:
             linker.define_func(HOST_MODULE, "getenv", [I64], [I64], self._host("getenv", host_getenv))
+        # host API v1 (plugin/host): JSON request in, JSON answer out; the module checks the grant
+        from pilothouse.plugin import host
+
+        for fname in host.names():
+            if (HOST_MODULE, fname) in imported:
+                linker.define_func(HOST_MODULE, fname, [I64], [I64], self._host(fname, self._host_api(host, fname)))
 
         # WASI's sleep blocks the thread where no deadline can reach it: ours keeps to the deadline
         if (WASI_MODULE, "poll_oneoff") in imported:
@@ -632,6 +638,14 @@ class _Instance:
                 def missing(ctx: Any, *_args: int, _n: str = name) -> None:
                     raise _Denied(f'plugin requested host function "{_n}" not found')
                 linker.define_func(mod_name, name, params, results, missing)
+
+    def _host_api(self, host: Any, fname: str) -> Any:
+        def call(ctx: Any, req_h: int) -> int:
+            raw = self._read(ctx, req_h, fname, host.MAX_REQUEST)  # every number checked, size capped
+            if req_h:
+                self.k_free.call(ctx, req_h)
+            return self._write(ctx, host.call(self.name, self.caps, fname, raw))
+        return call
 
     def _need(self, fn: str) -> None:
         if not policy.host_function_granted(self.caps, fn):
