@@ -47,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "plan", None):
         from pilothouse.cli.cmd_apply import save_plan
 
+        vals = values_from_args(args)
+        chart = load_release_chart(locate_chart(args, args.chart), dependency_update=args.dependency_update,
+                                   keyring=args.keyring)
         return save_plan(cfg, args, chart, vals)
     if args.install:
         from pilothouse.action.history import History

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from pilothouse.errors import PluginError
+from pilothouse.plugin.grants import FUNCTIONS as HOST_API_FUNCTIONS
 
 I32, I64, F32, F64, V128 = 0x7F, 0x7E, 0x7D, 0x7C, 0x7B
 FUNCREF, EXTERNREF = 0x70, 0x6F
@@ -54,6 +55,8 @@ KERNEL_IMPORTS: dict[str, tuple[list[int], list[int]]] = {
     "get_log_level": ([], [I32]),
 }
 HOST_IMPORTS: dict[str, tuple[list[int], list[int]]] = {"log": ([I64], []), "getenv": ([I64], [I64])}
+# the host API v1 functions: a JSON request handle in, a JSON answer handle out
+HOST_IMPORTS.update({name: ([I64], [I64]) for name in HOST_API_FUNCTIONS})
 
 
 class ModuleInfo(NamedTuple):
