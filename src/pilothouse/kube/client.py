@@ -358,15 +358,22 @@ class KubeClient:
 
         ``register`` receives the open response so another thread can close it to end the watch.
         """
-        import httpx
+        from pilothouse.kube.transport import Transport, TransportError, is_transport_error
 
         params = {"watch": "true", "resourceVersion": resource_version, "timeoutSeconds": str(timeout_seconds),
                   "allowWatchBookmarks": "true"}
         with self._count_lock:
             self.requests += 1
         try:
-            with self._http.stream("GET", self.path(rt, namespace), params=params,
-                                   timeout=httpx.Timeout(10.0, read=timeout_seconds + 30.0)) as resp:
+            if isinstance(self._http, Transport):
+                stream = self._http.open_stream("GET", self.path(rt, namespace), params=params,
+                                                read_timeout=timeout_seconds + 30.0)
+            else:  # httpx, when a proxy is configured
+                import httpx
+
+                stream = self._http.stream("GET", self.path(rt, namespace), params=params,
+                                           timeout=httpx.Timeout(10.0, read=timeout_seconds + 30.0))
+            with stream as resp:
                 if register is not None:
                     register(resp)
                 if resp.status_code >= 400:
@@ -379,7 +386,11 @@ class KubeClient:
                         yield json.loads(line)
                     except ValueError:
                         return
-        except (httpx.HTTPError, httpx.StreamError) as err:
+        except TransportError as err:
+            raise KubeError(f"watch {self.path(rt, namespace)}: {err}") from None
+        except Exception as err:
+            if not is_transport_error(err) and type(err).__name__ != "StreamError":
+                raise
             raise KubeError(f"watch {self.path(rt, namespace)}: {err}") from None
 
     def pod_logs(self, namespace: str, pod: str, container: str = "") -> str:

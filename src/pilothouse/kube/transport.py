@@ -148,11 +148,84 @@ class Transport:
             return Answer(resp.status, resp.reason, answer_headers, data)
         raise TransportError("unreachable")  # pragma: no cover - the loop returns or raises
 
+    def open_stream(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                    read_timeout: float | None = None) -> StreamAnswer:
+        """Send a request on a connection of its own and return the answer unread, for a watch."""
+        target = self._prefix + path
+        if params:
+            target += "?" + urlencode([(k, _param(v)) for k, v in params.items()])
+        conn = self._connect()
+        try:
+            _send(conn, method, target, None, dict(self.headers))
+            resp = conn.getresponse()
+            if read_timeout is not None and conn.sock is not None:
+                conn.sock.settimeout(read_timeout)
+        except (OSError, http.client.HTTPException) as err:
+            conn.close()
+            raise TransportError(str(err) or type(err).__name__) from None
+        return StreamAnswer(conn, resp)
+
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+
+class StreamAnswer:
+    """An answer read line by line (a watch); `close` from another thread ends it."""
+
+    # one watch event is one line: a hostile server must not make a line unbounded
+    MAX_LINE = 64 << 20
+
+    def __init__(self, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse) -> None:
+        self._conn = conn
+        self._resp = resp
+        self.status_code = resp.status
+        self.reason_phrase = resp.reason
+        self.headers = {k.lower(): v for k, v in resp.getheaders()}
+        self.content = b""
+
+    def read(self) -> bytes:
+        self.content = self._resp.read(MAX_BODY)
+        return self.content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    def iter_lines(self) -> Any:
+        """The answer's lines as text, until the server ends it or `close` is called."""
+        while True:
+            try:
+                line = self._resp.readline(self.MAX_LINE + 1)
+            except (OSError, ValueError, AttributeError, http.client.HTTPException):
+                return  # closed under us, or the connection dropped: the watch ends
+            if not line:
+                return
+            if len(line) > self.MAX_LINE:
+                raise TransportError("watch event too large")
+            yield line.decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        try:
+            sock = self._conn.sock
+            if sock is not None:
+                import socket
+
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._conn.close()
+
+    def __enter__(self) -> StreamAnswer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _send(conn: http.client.HTTPConnection, method: str, target: str, body: bytes | None,
