@@ -167,7 +167,8 @@ class Gate:
     def __bool__(self) -> bool:
         return bool(self.plugins)
 
-    def check(self, docs: Sequence[tuple[str, str]], release: dict[str, Any], chart: Any = None) -> Result:
+    def check(self, docs: Sequence[tuple[Any, ...]], release: dict[str, Any], chart: Any = None,
+              kube: Any = None) -> Result:
         """Run every policy over ``docs`` ((source, YAML text) pairs); print the findings; raise
         `PolicyDenied` on a deny in enforce mode."""
         from pilothouse.plugin import policy as sandbox
@@ -176,7 +177,7 @@ class Gate:
         documents = _documents(docs)
         result = Result()
         user = sandbox.load_user_config()
-        ctx = HostContext(chart=chart, kube=current()._kube)
+        ctx = HostContext(chart=chart, kube=kube if kube is not None else current()._kube)
         with use(ctx):
             for p in self.plugins:
                 cfg = dict(p.metadata.runtime_config.get("config") or {})
@@ -225,18 +226,19 @@ def gate_for(names: Sequence[str], mode: str = "enforce") -> Gate | None:
     return Gate(all_names, mode)
 
 
-def hook(names: Sequence[str], mode: str, command: str, chart: Any = None) -> Any:
-    """The callable the render step calls with (documents, render values), or None without policies."""
+def hook(names: Sequence[str], mode: str, command: str, chart: Any = None, kube: Any = None) -> Any:
+    """The callable the render step calls with (documents, render values), or None without
+    policies; ``kube`` is the operation's cluster client, for the plugins' host API calls."""
     g = gate_for(names, mode)
     if g is None:
         return None
 
-    def run(docs: Sequence[tuple[str, str]], top: dict[str, Any]) -> None:
-        g.check(docs, release_info(top, command), chart)
+    def run(docs: Sequence[tuple[Any, ...]], top: dict[str, Any]) -> None:
+        g.check(docs, release_info(top, command), chart, kube)
     return run
 
 
-def check_release(names: Sequence[str], mode: str, rel: Any, command: str) -> None:
+def check_release(names: Sequence[str], mode: str, rel: Any, command: str, kube: Any = None) -> None:
     """Run the policies over a stored release's manifest and hooks (rollback re-renders nothing)."""
     g = gate_for(names, mode)
     if g is None:
@@ -256,4 +258,4 @@ def check_release(names: Sequence[str], mode: str, rel: Any, command: str) -> No
 
     release = {"name": rel.name, "namespace": rel.namespace, "revision": rel.version, "operation": command,
                "command": command, "chart": chart_metadata(rel)}
-    g.check(docs, release, None)
+    g.check(docs, release, None, kube)
