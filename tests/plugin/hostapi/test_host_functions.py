@@ -281,3 +281,30 @@ def test_the_c_pdk_reaches_the_host_api(helm_home, c_cred_wasm, kenv, monkeypatc
     monkeypatch.setenv("CRED_TOKEN", "c-secret")
     assert pilot("plugin", "configure", "cred", "--secret", "token=env:CRED_TOKEN", env=kenv).returncode == 0
     assert json.loads(wasm.call_raw(p, b"").output) == {"result": {"name": "token", "value": "c-secret"}}
+
+
+def test_render_a_local_chart_only_where_granted(helm_home, probe_wasm, kenv, tmp_path):
+    granted = tmp_path / "charts"
+    granted.mkdir()
+    import shutil
+
+    shutil.copytree(CHART, granted / "web")
+    (granted / "escape").symlink_to(CHART)  # a link out of the granted directory
+    rc = f"hostFunctions: [chart_render]\nchart: {{render: true, local: ['{granted}/*']}}\n"
+    p = probe(helm_home, probe_wasm, rc)
+    out = call(p, "chart_render", {"chart": str(granted / "web"), "values": {"image": "nginx:7"}})["result"]
+    assert "image: nginx:7" in out["manifests"]["web/templates/deployment.yaml"]
+    denied(p, "chart_render", {"chart": str(CHART)}, "may not call chart_render", "no grant to render the chart at")
+    denied(p, "chart_render", {"chart": str(granted / "escape")}, "no grant to render the chart at")
+    denied(p, "chart_render", {"chart": f"{granted}/../charts/web"}, "invalid chart path")
+    denied(p, "chart_render", {"chart": "web"}, "invalid chart path")
+    assert call(p, "chart_render", {"chart": str(granted / "none")})["error"]["reason"] == "InvalidChart"
+
+
+def test_a_local_chart_pattern_must_be_absolute():
+    from pilothouse.plugin import policy
+
+    with pytest.raises(PluginError, match="must be an absolute path"):
+        policy.requested({"chart": {"render": True, "local": ["charts/*"]}})
+    with pytest.raises(PluginError, match="must be an absolute path"):
+        policy.requested({"chart": {"render": True, "local": ["/srv/../etc/*"]}})
