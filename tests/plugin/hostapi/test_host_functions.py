@@ -217,6 +217,9 @@ def test_releases_in_granted_namespaces_only(helm_home, probe_wasm, cluster, ken
     assert [h["revision"] for h in hist] == [1]
     rel = call(p, "release_get", {"namespace": "web", "name": "site", "parts": ["manifest", "notes", "resources"]})
     assert "kind: Deployment" in rel["result"]["manifest"]
+    # the release's Secret is not shown to a plugin without a rule naming secrets
+    assert "changeme" not in rel["result"]["manifest"] and "kind: Secret" not in rel["result"]["manifest"]
+    assert "# Source: web/templates/secret.yaml\n# HIDDEN: a Secret" in rel["result"]["manifest"]
     assert rel["result"]["notes"].startswith("web site is installed.")
     assert {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "", "name": "site-web"} in \
         rel["result"]["resources"]
@@ -225,6 +228,14 @@ def test_releases_in_granted_namespaces_only(helm_home, probe_wasm, cluster, ken
            'no grant to read releases in namespace "api"')
     denied(p, "release_list", {"namespace": "../api"}, "invalid namespace")
     denied(p, "release_get", {"namespace": "web", "name": "site", "parts": ["manifest", "secrets"]}, "parts")
+
+
+def test_release_secrets_shown_with_a_rule_naming_secrets(helm_home, probe_wasm, cluster, kenv, pilot):
+    assert pilot("install", "site", str(CHART), "-n", "web", env=kenv).returncode == 0
+    rc = GRANT.replace("resources: [deployments, services, configmaps]", "resources: [deployments, secrets]")
+    p = probe(helm_home, probe_wasm, rc)
+    rel = call(p, "release_get", {"namespace": "web", "name": "site", "parts": ["manifest"]})["result"]
+    assert "kind: Secret" in rel["manifest"] and "changeme" in rel["manifest"]
 
 
 def test_chart_files_stay_inside_the_chart(helm_home, probe_wasm, kenv):
