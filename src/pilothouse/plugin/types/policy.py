@@ -112,6 +112,33 @@ def _ints(v: Any) -> Any:
     return v
 
 
+REDACTED = "(redacted)"
+
+
+def _redacted(plugin: Any, documents: list[dict[str, Any]], namespace: str) -> list[dict[str, Any]]:
+    """The documents with the values of every Secret's data and stringData replaced (keys kept),
+    unless the plugin's grant has a kube rule that names secrets: a gate sees what it checks,
+    not the credentials it could carry away."""
+    from pilothouse.plugin import grants, wasm
+
+    if not any(str(d["object"].get("kind")) == "Secret" for d in documents):
+        return documents
+    if plugin.runtime == "extism/v1" and grants.kube_allows(wasm.granted(plugin).host_api, "get", "",
+                                                            grants.SECRETS, namespace):
+        return documents
+    out = []
+    for d in documents:
+        obj = d["object"]
+        if str(obj.get("kind")) == "Secret":
+            obj = dict(obj)
+            for key in ("data", "stringData"):
+                if isinstance(obj.get(key), dict):
+                    obj[key] = {k: REDACTED for k in obj[key]}
+            d = {**d, "object": obj}
+        out.append(d)
+    return out
+
+
 def _run_one(plugin: Any, message: bytes, docs: list[dict[str, Any]], result: Result) -> None:
     from pilothouse.plugin import wasm
 
@@ -183,7 +210,8 @@ class Gate:
                 cfg = dict(p.metadata.runtime_config.get("config") or {})
                 cfg.update(((user.get("plugins") or {}).get(p.name) or {}).get("config") or {})
                 cfg.update(self.config.get(p.name) or {})
-                message = json.dumps({"apiVersion": "policy/v1", "release": release, "documents": documents,
+                docs_for = _redacted(p, documents, str(release.get("namespace") or ""))
+                message = json.dumps({"apiVersion": "policy/v1", "release": release, "documents": docs_for,
                                       "config": cfg}, separators=(",", ":"), default=str).encode()
                 _run_one(p, message, documents, result)
         self.last = result
