@@ -112,7 +112,8 @@ class ReleaseChange:
         lookup = lookup_func(self.cfg.kube) if interacts_with_server(self.dry_run) else None
         from pilothouse.plugin.types.policy import hook
 
-        gate = hook(self.policies, self.policy_mode, "upgrade" if top["Release"]["IsUpgrade"] else "install", chart)
+        gate = hook(self.policies, self.policy_mode, "upgrade" if top["Release"]["IsUpgrade"] else "install", chart,
+                    self.cfg.kube if lookup is not None else None)
         try:
             return render_resources(chart, top, include_crds=include_crds, sub_notes=self.sub_notes,
                                     hide_secret=self.hide_secret, post_render=self.post_renderer,

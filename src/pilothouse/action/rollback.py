@@ -45,7 +45,7 @@ class Rollback:
         current, target, ssa = self._prepare(name)
         from pilothouse.plugin.types.policy import check_release
 
-        check_release(self.policies, self.policy_mode, target, "rollback")
+        check_release(self.policies, self.policy_mode, target, "rollback", cfg.kube)
         dry = is_dry_run(self.dry_run)
         if not dry:
             cfg.releases.create(target)

@@ -104,6 +104,13 @@ def parse(rc: dict[str, Any], source: str = "plugin.yaml") -> dict[str, Any]:
         if not isinstance(chart, dict):
             raise PluginError(f"{source}: runtimeConfig chart must be a mapping (files, render)")
         out["chart"] = {"files": bool(chart.get("files")), "render": bool(chart.get("render"))}
+        local = _list(chart.get("local"), "chart.local", source)
+        for pat in local:
+            if not pat.startswith("/") or ".." in pat.split("/"):
+                raise PluginError(f"{source}: runtimeConfig chart.local: {pat!r} must be an absolute path (a glob "
+                                  "is allowed), without ..")
+        if local:
+            out["chart"]["local"] = local
     creds = rc.get("credentials")
     if creds is not None:
         out["credentials"] = _list(creds, "credentials", source, _CRED_RE)
@@ -175,7 +182,8 @@ def narrow(req: dict[str, Any], user: Any, source: str = "plugin settings") -> d
     if "chart" in req:
         c = dict(req["chart"])
         if "chart" in mine:
-            c = {k: bool(c[k] and mine["chart"][k]) for k in c}
+            c = {k: bool(c[k] and mine["chart"][k]) for k in ("files", "render")} | (
+                {"local": [p for p in c["local"] if p in mine["chart"].get("local", [])]} if "local" in c else {})
         out["chart"] = c
     if "credentials" in req:
         out["credentials"] = _meet(req["credentials"], mine["credentials"]) if "credentials" in mine \
@@ -220,6 +228,13 @@ def credential_allowed(grant: dict[str, Any], name: str) -> bool:
 
 def chart_allowed(grant: dict[str, Any], what: str) -> bool:
     return bool((grant.get("chart") or {}).get(what))
+
+
+def local_chart_allowed(grant: dict[str, Any], path: str) -> bool:
+    """May a chart at this absolute, resolved path be rendered (``chart.local`` patterns)?"""
+    import fnmatch
+
+    return any(fnmatch.fnmatchcase(path, p) for p in (grant.get("chart") or {}).get("local") or [])
 
 
 def http_method_allowed(grant: dict[str, Any], method: str) -> bool:
@@ -285,6 +300,8 @@ def describe(grant: dict[str, Any]) -> list[str]:
     if "chart" in grant:
         what = [w for w, k in (("read the files of the chart being processed", "files"),
                                ("render charts with given values", "render")) if grant["chart"][k]]
+        if grant["chart"].get("local"):
+            what.append("render local charts at " + ", ".join(grant["chart"]["local"]))
         lines.append("charts: " + (" and ".join(what) if what else "nothing"))
     if "credentials" in grant:
         lines.append("credentials: " + (", ".join(grant["credentials"]) or "none"))

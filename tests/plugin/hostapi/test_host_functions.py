@@ -217,6 +217,9 @@ def test_releases_in_granted_namespaces_only(helm_home, probe_wasm, cluster, ken
     assert [h["revision"] for h in hist] == [1]
     rel = call(p, "release_get", {"namespace": "web", "name": "site", "parts": ["manifest", "notes", "resources"]})
     assert "kind: Deployment" in rel["result"]["manifest"]
+    # the release's Secret is not shown to a plugin without a rule naming secrets
+    assert "changeme" not in rel["result"]["manifest"] and "kind: Secret" not in rel["result"]["manifest"]
+    assert "# Source: web/templates/secret.yaml\n# HIDDEN: a Secret" in rel["result"]["manifest"]
     assert rel["result"]["notes"].startswith("web site is installed.")
     assert {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "", "name": "site-web"} in \
         rel["result"]["resources"]
@@ -225,6 +228,14 @@ def test_releases_in_granted_namespaces_only(helm_home, probe_wasm, cluster, ken
            'no grant to read releases in namespace "api"')
     denied(p, "release_list", {"namespace": "../api"}, "invalid namespace")
     denied(p, "release_get", {"namespace": "web", "name": "site", "parts": ["manifest", "secrets"]}, "parts")
+
+
+def test_release_secrets_shown_with_a_rule_naming_secrets(helm_home, probe_wasm, cluster, kenv, pilot):
+    assert pilot("install", "site", str(CHART), "-n", "web", env=kenv).returncode == 0
+    rc = GRANT.replace("resources: [deployments, services, configmaps]", "resources: [deployments, secrets]")
+    p = probe(helm_home, probe_wasm, rc)
+    rel = call(p, "release_get", {"namespace": "web", "name": "site", "parts": ["manifest"]})["result"]
+    assert "kind: Secret" in rel["manifest"] and "changeme" in rel["manifest"]
 
 
 def test_chart_files_stay_inside_the_chart(helm_home, probe_wasm, kenv):
@@ -281,3 +292,30 @@ def test_the_c_pdk_reaches_the_host_api(helm_home, c_cred_wasm, kenv, monkeypatc
     monkeypatch.setenv("CRED_TOKEN", "c-secret")
     assert pilot("plugin", "configure", "cred", "--secret", "token=env:CRED_TOKEN", env=kenv).returncode == 0
     assert json.loads(wasm.call_raw(p, b"").output) == {"result": {"name": "token", "value": "c-secret"}}
+
+
+def test_render_a_local_chart_only_where_granted(helm_home, probe_wasm, kenv, tmp_path):
+    granted = tmp_path / "charts"
+    granted.mkdir()
+    import shutil
+
+    shutil.copytree(CHART, granted / "web")
+    (granted / "escape").symlink_to(CHART)  # a link out of the granted directory
+    rc = f"hostFunctions: [chart_render]\nchart: {{render: true, local: ['{granted}/*']}}\n"
+    p = probe(helm_home, probe_wasm, rc)
+    out = call(p, "chart_render", {"chart": str(granted / "web"), "values": {"image": "nginx:7"}})["result"]
+    assert "image: nginx:7" in out["manifests"]["web/templates/deployment.yaml"]
+    denied(p, "chart_render", {"chart": str(CHART)}, "may not call chart_render", "no grant to render the chart at")
+    denied(p, "chart_render", {"chart": str(granted / "escape")}, "no grant to render the chart at")
+    denied(p, "chart_render", {"chart": f"{granted}/../charts/web"}, "invalid chart path")
+    denied(p, "chart_render", {"chart": "web"}, "invalid chart path")
+    assert call(p, "chart_render", {"chart": str(granted / "none")})["error"]["reason"] == "InvalidChart"
+
+
+def test_a_local_chart_pattern_must_be_absolute():
+    from pilothouse.plugin import policy
+
+    with pytest.raises(PluginError, match="must be an absolute path"):
+        policy.requested({"chart": {"render": True, "local": ["charts/*"]}})
+    with pytest.raises(PluginError, match="must be an absolute path"):
+        policy.requested({"chart": {"render": True, "local": ["/srv/../etc/*"]}})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hostapi_helpers import CHART
+from hostapi_helpers import CHART, approve_all
 
 
 def _plugin(helm_home, answer_wasm, ptype, answer, name="hostile", extra=""):
@@ -71,3 +71,23 @@ def test_a_provider_cannot_set_values_it_was_not_asked_for(helm_home, answer_was
     res = pilot("template", "r", str(CHART), "--set", "password=ref+x://a", env=helm_home.env())
     assert res.returncode == 0, res.stderr
     assert 'password: "resolved"' in res.stdout and "image: nginx:1.27.0" in res.stdout
+
+
+def test_a_policy_sees_secret_keys_not_their_values(helm_home, answer_wasm):
+    """The policy input carries Secrets with their values redacted unless a rule names secrets."""
+    from pilothouse.plugin.loader import load_dir
+    from pilothouse.plugin.types import policy as ptype
+
+    docs = [{"index": 0, "source": "s.yaml", "object": {"apiVersion": "v1", "kind": "Secret",
+                                                         "metadata": {"name": "x"}, "stringData": {"password": "p4ss"},
+                                                         "data": {"token": "dG9r"}}}]
+    plain = load_dir(str(helm_home.add_wasm("plain", answer_wasm, ptype="policy/v1")))
+    seen = ptype._redacted(plain, docs, "default")
+    assert seen[0]["object"]["stringData"] == {"password": "(redacted)"}
+    assert seen[0]["object"]["data"] == {"token": "(redacted)"}
+    assert docs[0]["object"]["stringData"] == {"password": "p4ss"}  # the manifests themselves are untouched
+    rc = "hostFunctions: [kube_get]\nkube:\n  - {apiGroups: [''], resources: [secrets], namespaces: [default]}\n"
+    named = load_dir(str(helm_home.add_wasm("named", answer_wasm, ptype="policy/v1", runtime_config=rc)))
+    approve_all(helm_home, "named")
+    assert ptype._redacted(named, docs, "default")[0]["object"]["stringData"] == {"password": "p4ss"}
+    assert ptype._redacted(named, docs, "other")[0]["object"]["stringData"] == {"password": "(redacted)"}

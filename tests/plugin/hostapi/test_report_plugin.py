@@ -75,3 +75,12 @@ def test_install_shows_every_rule_in_plain_words_and_asks(tmp_path, report_wasm,
     assert "  releases: read releases (manifest, values, notes, hooks) in every namespace" in res.stdout
     assert pilot("install", "site", str(CHART), env=kenv).returncode == 0
     assert pilot("report", "site", env=kenv).returncode == 0
+
+
+def test_report_reads_the_cluster_the_flags_name(report, pilot, kenv, srv, tmp_path):
+    assert pilot("plugin", "approve", "report", env=kenv).returncode == 0
+    assert pilot("install", "site", str(CHART), env=kenv).returncode == 0
+    env = {**kenv, "KUBECONFIG": str(tmp_path / "elsewhere")}
+    res = pilot("report", "site", "--kubeconfig", srv.kubeconfig_path, env=env)
+    assert res.returncode == 0, res.stderr
+    assert ["Deployment", "default", "site-web", "0/1", "ready"] in [ln.split() for ln in res.stdout.splitlines()]

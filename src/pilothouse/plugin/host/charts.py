@@ -51,11 +51,34 @@ def chart_file(c: Call, req: dict[str, Any]) -> Any:
         return {"path": path, "base64": base64.b64encode(data).decode()}
 
 
+def _local_chart(c: Call, path: str) -> Any:
+    import os
+
+    from pilothouse.errors import PilothouseError
+
+    if not path.startswith("/") or ".." in path.split("/") or "\x00" in path:
+        raise HostDenied(f'plugin "{c.plugin}": chart_render: invalid chart path {path!r} (an absolute path, no "..")')
+    real = os.path.realpath(path)
+    # both the path asked for and where it really leads (symlinks) must be granted
+    if not (grants.local_chart_allowed(c.grant, path) and grants.local_chart_allowed(c.grant, real)):
+        raise c.deny(f"no grant to render the chart at {path} (runtimeConfig chart.local)")
+    from pilothouse.chart import load
+
+    try:
+        return load(real)
+    except PilothouseError as err:
+        raise HostFailure(422, "InvalidChart", str(err)) from None
+
+
 def chart_render(c: Call, req: dict[str, Any]) -> Any:
-    """``{values?, releaseName?, namespace?, isUpgrade?}`` → ``{manifests: {template: text}, notes}``:
-    the chart being processed rendered through the engine with these values (no cluster access:
+    """``{chart?, values?, releaseName?, namespace?, isUpgrade?}`` → ``{manifests: {template: text},
+    notes}``: the chart being processed (or the local chart at the absolute path ``chart``, when
+    ``chart.local`` grants it) rendered through the engine with these values (no cluster access:
     ``lookup`` returns nothing, as in `pilot template`)."""
-    chart = _chart(c, "render")
+    if not grants.chart_allowed(c.grant, "render"):
+        raise c.deny("no grant to render charts (runtimeConfig chart.render)")
+    ref = c.string(req, "chart", required=False, limit=4096)
+    chart = _local_chart(c, ref) if ref else _chart(c, "render")
     values = req.get("values") or {}
     if not isinstance(values, dict):
         raise HostDenied(f'plugin "{c.plugin}": chart_render: "values" must be an object')

@@ -19,9 +19,11 @@ class HostContext:
     """The objects host functions read; each made on first use."""
 
     def __init__(self, *, chart: Any = None, kube: Any = None,
-                 storage: Callable[[str], Any] | None = None) -> None:
+                 storage: Callable[[str], Any] | None = None, kubeconfig: str | None = None,
+                 kube_context: str | None = None) -> None:
         self.chart = chart
         self._kube = kube
+        self._kubeconfig, self._kube_context = kubeconfig, kube_context
         self._storage = storage
         self._stores: dict[str, Any] = {}
 
@@ -32,8 +34,8 @@ class HostContext:
 
             from pilothouse.kube.client import KubeClient
 
-            self._kube = KubeClient.from_kubeconfig(os.environ.get("KUBECONFIG") or None,
-                                                    os.environ.get("HELM_KUBECONTEXT") or None)
+            self._kube = KubeClient.from_kubeconfig(self._kubeconfig or os.environ.get("KUBECONFIG") or None,
+                                                    self._kube_context or os.environ.get("HELM_KUBECONTEXT") or None)
         return self._kube
 
     def releases(self, namespace: str) -> Any:

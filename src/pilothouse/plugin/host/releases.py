@@ -97,18 +97,43 @@ def release_get(c: Call, req: dict[str, Any]) -> Any:
     if rel.namespace != ns:
         raise HostFailure(404, "NotFound", f"release: not found: {name}")
     out: dict[str, Any] = _summary(rel)
+    # a release's manifest holds its Secrets: they are shown only to a plugin that may read them
+    secrets = grants.kube_allows(c.grant, "get", "", grants.SECRETS, ns)
     if "manifest" in parts:
-        out["manifest"] = rel.manifest
+        out["manifest"] = rel.manifest if secrets else _hide_secrets(rel.manifest or "")
     if "values" in parts:
         out["values"] = rel.config or {}
     if "notes" in parts:
         out["notes"] = rel.info.notes or ""
     if "hooks" in parts:
         out["hooks"] = [{"name": h.name, "kind": h.kind, "path": h.path, "events": list(h.events),
-                         "manifest": h.manifest} for h in rel.hooks or []]
+                         "manifest": h.manifest if secrets or h.kind != "Secret" else HIDDEN}
+                        for h in rel.hooks or []]
     if "resources" in parts:
         out["resources"] = _resources(rel)
     return out
+
+
+HIDDEN = "# HIDDEN: a Secret (readable only with a kube rule that names secrets)"
+
+
+def _hide_secrets(manifest: str) -> str:
+    """The manifest with every Secret document replaced by a note (its Source line kept)."""
+    from pilothouse.errors import PilothouseError
+    from pilothouse.manifest.sorter import parse_head
+    from pilothouse.manifest.split import split_manifests
+
+    out = []
+    for doc in split_manifests(manifest):
+        try:
+            kind = parse_head(doc).kind
+        except PilothouseError:
+            kind = "Secret"  # what cannot be read is not shown either
+        if kind == "Secret":
+            source = next((ln for ln in doc.splitlines() if ln.startswith("# Source: ")), "")
+            doc = f"{source}\n{HIDDEN}" if source else HIDDEN
+        out.append(f"---\n{doc}\n")
+    return "".join(out)
 
 
 def _resources(rel: Any) -> list[dict[str, str]]:

@@ -95,8 +95,11 @@ def run(plugin: Plugin, args: Sequence[str], settings: HelmSettings | None = Non
 
 def _run_wasm(plugin: Plugin, extra: list[str], context: dict[str, str], debug: bool) -> int:
     from pilothouse.plugin import wasm
+    from pilothouse.plugin.host.context import HostContext, use
 
     sys.stdout.flush()
-    wasm.call(plugin, {"extraArgs": extra}, context_env=context, inherit_stdin=True, passthrough=True,
-              debug=debug)
+    # host API calls reach the cluster the user's flags name (--kubeconfig, --kube-context)
+    with use(HostContext(kubeconfig=context.get("KUBECONFIG"), kube_context=context.get("HELM_KUBECONTEXT"))):
+        wasm.call(plugin, {"extraArgs": extra}, context_env=context, inherit_stdin=True, passthrough=True,
+                  debug=debug)
     return 0

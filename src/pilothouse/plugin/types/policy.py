@@ -112,6 +112,33 @@ def _ints(v: Any) -> Any:
     return v
 
 
+REDACTED = "(redacted)"
+
+
+def _redacted(plugin: Any, documents: list[dict[str, Any]], namespace: str) -> list[dict[str, Any]]:
+    """The documents with the values of every Secret's data and stringData replaced (keys kept),
+    unless the plugin's grant has a kube rule that names secrets: a gate sees what it checks,
+    not the credentials it could carry away."""
+    from pilothouse.plugin import grants, wasm
+
+    if not any(str(d["object"].get("kind")) == "Secret" for d in documents):
+        return documents
+    if plugin.runtime == "extism/v1" and grants.kube_allows(wasm.granted(plugin).host_api, "get", "",
+                                                            grants.SECRETS, namespace):
+        return documents
+    out = []
+    for d in documents:
+        obj = d["object"]
+        if str(obj.get("kind")) == "Secret":
+            obj = dict(obj)
+            for key in ("data", "stringData"):
+                if isinstance(obj.get(key), dict):
+                    obj[key] = {k: REDACTED for k in obj[key]}
+            d = {**d, "object": obj}
+        out.append(d)
+    return out
+
+
 def _run_one(plugin: Any, message: bytes, docs: list[dict[str, Any]], result: Result) -> None:
     from pilothouse.plugin import wasm
 
@@ -167,7 +194,8 @@ class Gate:
     def __bool__(self) -> bool:
         return bool(self.plugins)
 
-    def check(self, docs: Sequence[tuple[str, str]], release: dict[str, Any], chart: Any = None) -> Result:
+    def check(self, docs: Sequence[tuple[Any, ...]], release: dict[str, Any], chart: Any = None,
+              kube: Any = None) -> Result:
         """Run every policy over ``docs`` ((source, YAML text) pairs); print the findings; raise
         `PolicyDenied` on a deny in enforce mode."""
         from pilothouse.plugin import policy as sandbox
@@ -176,13 +204,14 @@ class Gate:
         documents = _documents(docs)
         result = Result()
         user = sandbox.load_user_config()
-        ctx = HostContext(chart=chart, kube=current()._kube)
+        ctx = HostContext(chart=chart, kube=kube if kube is not None else current()._kube)
         with use(ctx):
             for p in self.plugins:
                 cfg = dict(p.metadata.runtime_config.get("config") or {})
                 cfg.update(((user.get("plugins") or {}).get(p.name) or {}).get("config") or {})
                 cfg.update(self.config.get(p.name) or {})
-                message = json.dumps({"apiVersion": "policy/v1", "release": release, "documents": documents,
+                docs_for = _redacted(p, documents, str(release.get("namespace") or ""))
+                message = json.dumps({"apiVersion": "policy/v1", "release": release, "documents": docs_for,
                                       "config": cfg}, separators=(",", ":"), default=str).encode()
                 _run_one(p, message, documents, result)
         self.last = result
@@ -225,18 +254,19 @@ def gate_for(names: Sequence[str], mode: str = "enforce") -> Gate | None:
     return Gate(all_names, mode)
 
 
-def hook(names: Sequence[str], mode: str, command: str, chart: Any = None) -> Any:
-    """The callable the render step calls with (documents, render values), or None without policies."""
+def hook(names: Sequence[str], mode: str, command: str, chart: Any = None, kube: Any = None) -> Any:
+    """The callable the render step calls with (documents, render values), or None without
+    policies; ``kube`` is the operation's cluster client, for the plugins' host API calls."""
     g = gate_for(names, mode)
     if g is None:
         return None
 
-    def run(docs: Sequence[tuple[str, str]], top: dict[str, Any]) -> None:
-        g.check(docs, release_info(top, command), chart)
+    def run(docs: Sequence[tuple[Any, ...]], top: dict[str, Any]) -> None:
+        g.check(docs, release_info(top, command), chart, kube)
     return run
 
 
-def check_release(names: Sequence[str], mode: str, rel: Any, command: str) -> None:
+def check_release(names: Sequence[str], mode: str, rel: Any, command: str, kube: Any = None) -> None:
     """Run the policies over a stored release's manifest and hooks (rollback re-renders nothing)."""
     g = gate_for(names, mode)
     if g is None:
@@ -256,4 +286,4 @@ def check_release(names: Sequence[str], mode: str, rel: Any, command: str) -> No
 
     release = {"name": rel.name, "namespace": rel.namespace, "revision": rel.version, "operation": command,
                "command": command, "chart": chart_metadata(rel)}
-    g.check(docs, release, None)
+    g.check(docs, release, None, kube)
