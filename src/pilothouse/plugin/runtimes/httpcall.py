@@ -83,6 +83,9 @@ def request(name: str, caps: policy.Capabilities, raw: bytes, body: bytes | None
             deadline: float | None) -> Response:
     """Perform a plugin's ``http_request``; PluginError (naming the plugin) for anything refused."""
     url, method, headers = _parse(name, raw)
+    why = policy.http_refusal(caps, method, headers)
+    if why:
+        raise PluginError(f'plugin "{name}": http_request refused: {why}')
     limit = caps.max_http_response_bytes
     end = time.monotonic() + DEFAULT_TIMEOUT_S
     if deadline is not None:
