@@ -211,8 +211,7 @@ def test_corpus_release_installed_by_helm_shows_no_diff_and_no_drift(case_id, tm
         res = run("install", "rel", case.chart_dir, "-n", ns, "-f", case.values_file, "--disable-openapi-validation",
                   tool=HELM)
         assert res.returncode == 0, res.stderr
-        res = run("diff", "upgrade", "rel", case.chart_dir, "-n", ns, "-f", case.values_file, "--detailed-exitcode",
-                  "--no-hooks")
+        res = run("diff", "upgrade", "rel", case.chart_dir, "-n", ns, "-f", case.values_file, "--detailed-exitcode")
         assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
         res = run("drift", "rel", "-n", ns)
         assert res.returncode == 0, res.stdout + res.stderr
