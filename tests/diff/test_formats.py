@@ -151,3 +151,14 @@ def test_structured_and_dyff_outputs_name_the_changed_fields():
         "changes": [{"path": "/spec", "field": "replicas", "change": "replace", "oldValue": 3, "newValue": 5}]}]
     _, text = _render(_index(SPEC), _index(_item(SPEC.text.replace("replicas: 3", "replicas: 5"))), output="dyff")
     assert "spec.replicas  (apps/v1/Deployment/nginx)\n  ± value change\n    - 3\n    + 5\n" in text
+
+
+def test_custom_template_from_helm_diff_tpl(tmp_path, monkeypatch):
+    # helm-diff's testdata/customTemplate.tpl and the output its test expects
+    tpl = tmp_path / "customTemplate.tpl"
+    tpl.write_text("{{- range $idx, $entry := . -}}\nResource name: {{ $entry.Name }}\n{{- end -}}\n")
+    monkeypatch.setenv("HELM_DIFF_TPL", str(tpl))
+    assert _render(_index(BETA), _index(RELEASE), output="template")[1] == "Resource name: nginx\n"
+    tpl.write_text('{{ range $i, $e := . }}{{ $e.Kind }}/{{ $e.Change }}{{ if not (last $i $) }},{{ end }}{{ end }}')
+    two = _index(BETA, _item(SECRET.text, "Secret", "foobar", "v1"))
+    assert _render(two, _index(RELEASE), output="template")[1] == "Deployment/MODIFY,Secret/REMOVE\n"

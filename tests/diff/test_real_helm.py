@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 
 import fakekube
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HELM = os.path.join(REPO, ".venv", "bin", "helm")
@@ -181,3 +184,40 @@ def test_dry_run_matches_kubectl(tmp_path):
             assert mine == obj, obj["metadata"]["name"]
         # and nothing was stored
         assert not [o for o in srv.store.objects("ConfigMap", "default") if o["metadata"]["name"] == "h-extra"]
+
+
+CORPUS_CHARTS = ["hello-world--default", "prometheus-node-exporter--default", "kube-state-metrics--default",
+                 "metrics-server--default", "istio-gateway--default"]
+
+
+@pytest.mark.parametrize("case_id", CORPUS_CHARTS, ids=[c.split("--")[0] for c in CORPUS_CHARTS])
+def test_corpus_release_installed_by_helm_shows_no_diff_and_no_drift(case_id, tmp_path):
+    from corpus_helpers import PRESENT, case_by_id, ensure_extra_kinds, ensure_namespace
+
+    if not PRESENT:
+        pytest.skip("the chart corpus is absent (set PILOTHOUSE_CORPUS); NOT run")
+    case = case_by_id(case_id)
+    ns = case.options["namespace"]
+    with fakekube.serve(auto_ready=True) as srv:
+        ensure_namespace(srv, ns)
+        ensure_extra_kinds(srv)
+        env = dict(os.environ, KUBECONFIG=srv.kubeconfig_path, HELM_CONFIG_HOME=str(tmp_path / "config"),
+                   HELM_CACHE_HOME=str(tmp_path / "cache"), HELM_DATA_HOME=str(tmp_path / "data"))
+        env.pop("HELM_DRIVER", None)
+
+        def run(*args, tool=PILOT):
+            return subprocess.run([tool, *args], env=env, capture_output=True, text=True, timeout=300)
+
+        res = run("install", "rel", case.chart_dir, "-n", ns, "-f", case.values_file, "--disable-openapi-validation",
+                  tool=HELM)
+        assert res.returncode == 0, res.stderr
+        res = run("diff", "upgrade", "rel", case.chart_dir, "-n", ns, "-f", case.values_file, "--detailed-exitcode")
+        assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+        res = run("drift", "rel", "-n", ns)
+        assert res.returncode == 0, res.stdout + res.stderr
+        plan = tmp_path / "plan.json"
+        res = run("upgrade", "rel", case.chart_dir, "-n", ns, "-f", case.values_file, "--plan", str(plan))
+        assert res.returncode == 0, res.stderr
+        assert run("apply", str(plan)).returncode == 0
+        history = json.loads(run("history", "rel", "-n", ns, "-o", "json", tool=HELM).stdout)
+        assert [h["status"] for h in history] == ["superseded", "deployed"]

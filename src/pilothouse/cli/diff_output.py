@@ -2,8 +2,8 @@
 
 ``diff`` (headers such as ``default, web, Deployment (apps) has changed:`` and ``+``/``-`` lines,
 ``--context`` folding with ``...``), ``simple`` (one line per object and a ``Plan:`` summary),
-``template``/``json`` (a JSON list of api/kind/namespace/name/change; ``HELM_DIFF_TPL`` is not
-supported), ``dyff`` (a field-by-field report) and ``structured`` (the field changes as JSON).
+``template``/``json`` (a JSON list of api/kind/namespace/name/change; for ``template`` the Go
+template in ``HELM_DIFF_TPL`` when set), ``dyff`` (a field-by-field report) and ``structured`` (the field changes as JSON).
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ def write_report(out: IO[str], changes: list[Any], *, output: str = "diff", supp
             counts[c.change] += 1
         out.write(f"Plan: {counts['ADD']} to add, {counts['MODIFY']} to change, {counts['REMOVE']} to destroy, "
                   f"{counts['OWNERSHIP']} to change ownership.\n")
+    elif output == "template" and os.environ.get("HELM_DIFF_TPL"):
+        out.write(_custom_template(os.environ["HELM_DIFF_TPL"], _template_entries(changes)) + "\n")
     elif output in ("template", "json"):
         out.write(_json_template(_template_entries(changes)) + "\n")
     elif output == "structured":
@@ -155,6 +157,27 @@ def _structured(c: Any, suppressed: list[str]) -> dict[str, Any]:
             out.append(change)
         entry["changes"] = out
     return entry
+
+
+def _custom_template(path: str, entries: list[dict[str, str]]) -> str:
+    """``HELM_DIFF_TPL``: a Go template over the entries (fields Namespace, Name, Kind, API, Change)."""
+    from pilothouse.errors import PilothouseError
+    from pilothouse.gotemplate import ExecError, ParseError, TemplateSet
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(1 << 20)
+    except OSError as err:
+        raise PilothouseError(f"HELM_DIFF_TPL: cannot read {path}: {err.strerror}") from None
+    data = [{"Namespace": e["namespace"], "Name": e["name"], "Kind": e["kind"], "API": e["api"],
+             "Change": e["change"]} for e in entries]
+    ts = TemplateSet(funcs={"last": lambda i, seq: int(i) == len(seq) - 1})
+    name = os.path.basename(path)
+    try:
+        ts.parse(name, text)
+        return ts.execute(name, data)
+    except (ParseError, ExecError) as err:
+        raise PilothouseError(f"HELM_DIFF_TPL: {err}") from None
 
 
 def _json_template(entries: list[dict[str, str]]) -> str:
