@@ -129,3 +129,19 @@ def test_rollback_in_order(pilot, sim):
     steps = [line for line in err.splitlines() if line.startswith("step ")]
     assert steps[:3] == ["step 1/4: applying 1 object(s): groups database", "step 1/4: ready: groups database",
                          "step 2/4: applying 1 object(s): groups queue"]
+
+
+def test_library_functions_take_the_same_options(sim):
+    import pilothouse
+    from pilothouse.action.config import Configuration
+
+    cfg = Configuration.from_env(kubeconfig=sim.kubeconfig_path, namespace="default", driver="secret")
+    cfg.fail_grace = 0.0
+    chart = os.path.join(CHARTS, "othertools")
+    rel = pilothouse.install(chart, "lib", config=cfg, wait="ordered", sequence_annotations=("kapp",), timeout=120)
+    assert rel.info.status == "deployed"
+    order = applied(sim)
+    assert order.index("kdb") < order.index("kapp")
+    pilothouse.uninstall("lib", config=cfg, wait="ordered", sequence_annotations=("kapp",), timeout=120)
+    gone = deleted(sim)
+    assert gone.index("kapp") < gone.index("kdb")

@@ -65,6 +65,11 @@ class Configuration:
     capabilities: Any = None
     hook_output: IO[str] = field(default_factory=lambda: sys.stdout)
     _kube: Any = None
+    # waiting: a callback for `pilothouse.kube.progress` events, how long a failure must last before
+    # the wait gives up (seconds), and whether to fetch the logs of failing Pods
+    progress: Callable[[object], None] | None = None
+    fail_grace: float = 2.0
+    pod_logs: bool = False
 
     @property
     def kube(self) -> Any:
@@ -139,9 +144,7 @@ class Configuration:
     def waiter(self, strategy: str) -> Any:
         from pilothouse.kube.wait import Waiter
 
-        # what the CLI (or a library user) set for watching: a progress callback, fail-fast grace, Pod logs
-        return Waiter(self.kube, strategy, progress=getattr(self, "progress", None),
-                      fail_grace=getattr(self, "fail_grace", 2.0), logs=getattr(self, "pod_logs", False))
+        return Waiter(self.kube, strategy, progress=self.progress, fail_grace=self.fail_grace, logs=self.pod_logs)
 
     def release_content(self, name: str, version: int = 0) -> Release:
         """A revision of a release (the latest when ``version`` is 0)."""

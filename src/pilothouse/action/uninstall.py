@@ -39,6 +39,7 @@ class Uninstall:
     timeout: float = 300.0
     description: str = ""
     cascade: str = "background"
+    sequence_annotations: tuple[str, ...] = ()
     errors: list[str] = field(default_factory=list)
 
     def run(self, name: str) -> UninstallResult:
@@ -141,7 +142,7 @@ class Uninstall:
 
             propagation = {"orphan": "Orphan", "foreground": "Foreground"}.get(self.cascade, "Background")
             return delete_in_order(self.cfg, rel.manifest, rel.namespace, propagation, self.timeout,
-                                   getattr(self, "sequence_annotations", ()))
+                                   self.sequence_annotations)
         try:
             _, files = sort_manifests({"manifest": rel.manifest}, UNINSTALL_ORDER)
         except PilothouseError as err:
