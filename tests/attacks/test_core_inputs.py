@@ -219,6 +219,15 @@ def test_thousands_of_nested_ranges_render_as_in_helm(helm_home, pilot, tmp_path
     assert res.stdout == _helm("template", str(chart)).stdout
 
 
+def test_blocks_nested_past_the_limit_are_a_clear_parse_error(helm_home, pilot, tmp_path):
+    from pilothouse.gotemplate.parser import MAX_BLOCK_DEPTH
+
+    n = MAX_BLOCK_DEPTH + 1
+    chart = _chart(tmp_path, template="x: " + "{{with .}}" * n + "y" + "{{end}}" * n + "\n")
+    res = pilot("template", str(chart))
+    _failed_cleanly(res, "parse error at (c/templates/cm.yaml:1)", f"blocks nested more than {MAX_BLOCK_DEPTH} deep")
+
+
 def test_unbalanced_deep_nesting_is_a_template_error(helm_home, pilot, tmp_path):
     chart = _chart(tmp_path, template="{{if true}}" * 20000)
     res = pilot("template", str(chart))

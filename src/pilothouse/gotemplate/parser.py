@@ -82,6 +82,7 @@ MAX_PIPELINE_CMDS = 100000
 # Go's maxStackDepth: nested parenthesized pipelines beyond it are "max expression depth exceeded"
 _PAREN_LIMIT = 10000
 _PARSE_RECURSION_LIMIT = 120_000
+MAX_BLOCK_DEPTH = 5000
 
 PARSE_COMMENTS = 1
 SKIP_FUNC_CHECK = 2
@@ -128,6 +129,7 @@ class Tree:
         "_action_line",
         "_range_depth",
         "_stack_depth",
+        "_block_depth",
         "used_funcs",
         "defined",
     )
@@ -236,6 +238,7 @@ class Tree:
         self._action_line: L.Item | None = None
         self._range_depth = 0
         self._stack_depth = 0
+        self._block_depth = 0
 
     def _stop_parse(self) -> None:
         self._lex = None  # type: ignore[assignment]
@@ -296,11 +299,18 @@ class Tree:
 
     def _item_list(self) -> tuple[ListNode, Node]:
         lst = ListNode(self, self._peek_non_space().pos)
-        while self._peek_non_space().typ != _EOF:
-            n = self._text_or_action()
-            if isinstance(n, (EndNode, ElseNode)):
-                return lst, n
-            lst.append(n)
+        self._block_depth += 1
+        if self._block_depth > MAX_BLOCK_DEPTH:
+            # Go has no limit here; compiling and running deeper blocks would exhaust Python's stack
+            self._errorf(f"blocks nested more than {MAX_BLOCK_DEPTH} deep")
+        try:
+            while self._peek_non_space().typ != _EOF:
+                n = self._text_or_action()
+                if isinstance(n, (EndNode, ElseNode)):
+                    return lst, n
+                lst.append(n)
+        finally:
+            self._block_depth -= 1
         self._errorf("unexpected EOF")
         raise AssertionError("unreachable")
 
