@@ -112,6 +112,8 @@ def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
         if child is None and not path and nxt == "help":
             return Found(["help"], CommandInfo("help [command]", "Help about any command"),
                          args_minus_first(args, nxt, fs))
+        if child is None and not path:
+            child = _listed_only_in_main(nxt)
         if child is None and not path and nxt in plugins:
             return Found([nxt], CommandInfo(nxt, ""), args_minus_first(args, nxt, fs), plugin=nxt)
         if child is None:
@@ -128,6 +130,19 @@ def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
                              + (f"\n\nDid you mean this?\n{text}" if hint else "")
                              + f"\nRun '{ROOT_NAME} --help' for usage.")
     return Found(path, node, args)
+
+
+def _listed_only_in_main(word: str) -> CommandInfo | None:
+    """A command registered in ``main.COMMANDS`` but not (yet) in the command table."""
+    from pilothouse.cli.main import ALIASES, COMMANDS
+
+    name = ALIASES.get(word, word)
+    if name not in COMMANDS or name in command_table.ROOT.children:
+        return None
+    module, short = COMMANDS[name]
+    info = CommandInfo(name, short, module=module)
+    command_table.ROOT.children[name] = info
+    return info
 
 
 def command_path(path: Sequence[str]) -> str:
