@@ -63,8 +63,6 @@ class KubeClient:
             else:
                 ctx = ssl.create_default_context(cafile=config.ca_file) if config.ca_file else \
                     ssl.create_default_context()
-                if config.tls_server_name:
-                    ctx.check_hostname = False
                 if config.client_cert:
                     ctx.load_cert_chain(config.client_cert, config.client_key)
                 verify = ctx
@@ -113,8 +111,12 @@ class KubeClient:
         headers = {"Content-Type": content_type} if data is not None else {}
         if accept:
             headers["Accept"] = accept
+        # --kube-tls-server-name: the certificate is checked against that name (sent as SNI), as client-go does
+        ext = {"sni_hostname": self.config.tls_server_name} \
+            if self.config.tls_server_name and self.config.server.startswith("https") else None
         try:
-            resp = self._http.request(method, path, params=params, content=data, headers=headers or None)
+            resp = self._http.request(method, path, params=params, content=data, headers=headers or None,
+                                      extensions=ext)
         except httpx.HTTPError as err:
             raise KubeError(f"kubernetes cluster unreachable: {method} {self.config.server}{path}: {err}") from None
         if resp.status_code >= 400:
