@@ -11,9 +11,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from cryptography import x509
 from helmdiff_cli import HELM, PILOT, isolated_env, run
-
-x509 = pytest.importorskip("cryptography.x509")
 
 
 def _certs(tmp):
