@@ -82,6 +82,11 @@ HELP = [
     "plugin install --help", "registry login --help", "uninstall --help", "rollback --help", "history --help",
     "pull --help", "push --help", "lint --help", "package --help", "create --help", "verify --help",
     "test --help", "upgrade --help", "", "--debug", "-n foo",
+    # Cobra adds the help flag only to the command it runs: while finding it, --help takes the next word
+    "--help install", "-h install", "repo --help add", "completion --help bash", "--help --color=bad",
+    "help help", "help --help", "help -h repo", "help repo --help", "install --help=false", "-hn x",
+    "list -h=false x", "--debug=true --help", "list --help=maybe", "repo add -h a b", "help dep up",
+    "help --debug list", "-- install",
 ]
 
 

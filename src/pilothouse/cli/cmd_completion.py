@@ -128,10 +128,15 @@ _@FN@() {
     directive=${out##*:}
     out=${out%:*}
     (( directive & 1 )) && return 1
+    local name desc
     for line in "${(@f)out}"; do
         [[ -z "${line}" || "${line}" == _activeHelp_* ]] && continue
-        described+=("${line/$'\t'/:}")
-        choices+=("${line%%$'\t'*}")
+        name="${line%%$'\t'*}"
+        desc=""
+        [[ "${line}" == *$'\t'* ]] && desc="${line#*$'\t'}"
+        # _describe reads "name:description": a colon inside the name is escaped
+        described+=("${name//:/\\:}${desc:+:${desc}}")
+        choices+=("${name}")
     done
     if (( directive & 8 )); then
         _files -g "*.(${(j:|:)choices})"

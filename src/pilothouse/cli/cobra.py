@@ -22,6 +22,8 @@ from pilothouse.errors import UsageError
 
 ROOT_NAME = "pilot"
 MIN_NAME_PADDING = 11
+# Cobra's own help command
+HELP_COMMAND = CommandInfo("help [command]", "Help about any command")
 
 
 def help_flag(name: str) -> Flag:
@@ -110,8 +112,9 @@ def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
         nxt = words[0]
         child = node.find_child(nxt)
         if child is None and not path and nxt == "help":
-            return Found(["help"], CommandInfo("help [command]", "Help about any command"),
-                         args_minus_first(args, nxt, fs))
+            return Found(["help"], HELP_COMMAND, args_minus_first(args, nxt, fs))
+        if child is None and not path:
+            child = _listed_only_in_main(nxt)
         if child is None and not path and nxt in plugins:
             return Found([nxt], CommandInfo(nxt, ""), args_minus_first(args, nxt, fs), plugin=nxt)
         if child is None:
@@ -128,6 +131,19 @@ def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
                              + (f"\n\nDid you mean this?\n{text}" if hint else "")
                              + f"\nRun '{ROOT_NAME} --help' for usage.")
     return Found(path, node, args)
+
+
+def _listed_only_in_main(word: str) -> CommandInfo | None:
+    """A command registered in ``main.COMMANDS`` but not (yet) in the command table."""
+    from pilothouse.cli.main import ALIASES, COMMANDS
+
+    name = ALIASES.get(word, word)
+    if name not in COMMANDS or name in command_table.ROOT.children:
+        return None
+    module, short = COMMANDS[name]
+    info = CommandInfo(name, short, module=module)
+    command_table.ROOT.children[name] = info
+    return info
 
 
 def command_path(path: Sequence[str]) -> str:
@@ -240,7 +256,8 @@ def bad_color(argv: Sequence[str], err: IO[str]) -> bool:
     the program with a log line (even for completion requests)."""
     from pilothouse.cli import global_flags
 
-    gfs = FlagSet([*global_flags.global_flags(), help_flag(ROOT_NAME)])
+    # no help flag yet: Helm's early pass stops at --help, as pflag does with an undeclared one
+    gfs = FlagSet(global_flags.global_flags())
     early = parse_args(gfs, argv, ignore_unknown=True, partial=True, warn=io.StringIO())
     color = None
     for flag, value in early.values:
@@ -260,7 +277,8 @@ def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | Non
     out = out or sys.stdout
     err = err or sys.stderr
     gflags = global_flags.global_flags()
-    gfs = FlagSet([*gflags, help_flag(ROOT_NAME)])
+    # Cobra adds the help flag only to the command it runs: finding the command knows only the globals
+    gfs = FlagSet(gflags)
     plugins = plugin_commands()
     found = find(argv, gfs, plugins)
     if found.plugin:
@@ -268,7 +286,12 @@ def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | Non
 
         return plugin_dispatch.run_plugin_command(found.plugin, argv)
     if found.path == ["help"]:
-        return _help_command(found.args, gflags, plugins, out)
+        res = parse_args(FlagSet([help_flag("help"), *gflags]), found.args, warn=io.StringIO())
+        if res.help or res.args == ["help"]:
+            out.write(render_help(["help"], HELP_COMMAND, [help_flag("help")], gflags, plugins,
+                                  long=_long_help(["help"])))
+            return 0
+        return _help_command(res.args, gflags, plugins, out)
     node, path = found.node, found.path
     local: list[Flag] = []
     chain = None

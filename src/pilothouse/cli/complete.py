@@ -335,7 +335,7 @@ def get_completions(words: list[str]) -> tuple[list[str], int, str]:
     to_complete = words[-1]
     typed = words[:-1]
     gflags = global_flags.global_flags()
-    gfs = FlagSet([*gflags, cobra.help_flag(cobra.ROOT_NAME)])
+    gfs = FlagSet(gflags)
     plugins = cobra.plugin_commands()
     try:
         found = cobra.find(typed, gfs, plugins)
@@ -465,9 +465,9 @@ def run_complete(words: Sequence[str], *, descriptions: bool = True, out: IO[str
     err = err or sys.stderr
     words = list(words) or [""]
     # the global flags typed so far apply while completing (e.g. -n for release names)
-    from pilothouse.cli import cobra, global_flags
+    from pilothouse.cli import global_flags
 
-    gfs = FlagSet([*global_flags.global_flags(), cobra.help_flag(cobra.ROOT_NAME)])
+    gfs = FlagSet(global_flags.global_flags())
     early = parse_args(gfs, words[:-1], ignore_unknown=True, partial=True, warn=_Null())
     global_flags.export(early)
     comps, directive, message = get_completions(words)

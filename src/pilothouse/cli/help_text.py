@@ -10,5 +10,6 @@ Settings come from the flags below or from the same environment variables Helm r
 (HELM_NAMESPACE, HELM_KUBECONTEXT, HELM_DRIVER, HELM_CONFIG_HOME, HELM_CACHE_HOME,
 HELM_DATA_HOME, HELM_PLUGINS, HELM_DEBUG, ...); `pilot env` prints them all.""",
     "env": """Prints the environment Pilothouse runs with: every HELM_* setting, one a line.""",
+    "help": """Shows the help of any command: pilot help [path to command].""",
     "completion": """Prints a script that makes your shell complete pilot commands, flags, releases and charts.""",
 }

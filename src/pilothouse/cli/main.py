@@ -1,23 +1,25 @@
-"""The `pilot` command: finds the subcommand, builds only its parser, runs it.
+"""The `pilot` command: the command line is read as Helm's Cobra/pflag read it (`cli.cobra`),
+then only the module of the command being run is imported, so `pilot template` never pays for
+the Kubernetes client or the Wasm runtime.
 
-Only the module of the command being run is imported, so `pilot template` never pays for the
-Kubernetes client or the Wasm runtime. Each command lives in ``pilothouse/cli/cmd_<name>.py``
-and exposes ``register(subparsers) -> None``, adding its parser with
-``set_defaults(func=run)``; ``run(args) -> int`` builds the action and calls it. Errors that a
-user can cause (`PilothouseError`) are printed here, once, as ``Error: <message>``.
+Each command lives in ``pilothouse/cli/cmd_<name>.py`` and exposes ``register(subparsers) ->
+None``, declaring its flags with argparse and ``set_defaults(func=run)``; ``run(args) -> int``
+builds the action and calls it. The tree of commands (names, usage, argument rules) is
+`cli.command_table`; Helm's global flags are `cli.global_flags`. Errors that a user can cause
+(`PilothouseError`) are printed here, once, as ``Error: <message>``.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from pilothouse.errors import PilothouseError
 
-# command name -> (module under pilothouse.cli, one-line description). Order is the help order.
+# command name -> (module under pilothouse.cli, one-line description). The command tree Cobra-style
+# parsing walks is `cli.command_table`; a command listed only here is still found (without Helm's
+# argument rules), and plugins may not take any of these names.
 COMMANDS: dict[str, tuple[str, str]] = {
     "apply": ("cmd_apply", "perform an upgrade saved with upgrade --plan"),
     "completion": ("cmd_completion", "generate autocompletion scripts for the specified shell"),
@@ -52,93 +54,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 ALIASES = {"dep": "dependency", "dependencies": "dependency", "ls": "list", "un": "uninstall", "delete": "uninstall",
            "del": "uninstall", "inspect": "show", "hist": "history", "fetch": "pull"}
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so errors go through one place."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise PilothouseError(message)
-
-
-def _available() -> dict[str, tuple[str, str]]:
-    here = os.path.dirname(__file__)
-    return {n: v for n, v in COMMANDS.items() if os.path.exists(os.path.join(here, v[0] + ".py"))}
-
-
-def _usage() -> str:
-    lines = [
-        "Pilothouse, a package manager for Kubernetes compatible with Helm v4.",
-        "",
-        "Usage:",
-        "  pilot [command]",
-        "",
-        "Available Commands:",
-    ]
-    for name, (_, desc) in _available().items():
-        lines.append(f"  {name:<12} {desc}")
-    try:
-        from pilothouse.cli.plugin_dispatch import cli_plugins
-
-        for name, plugin in sorted(cli_plugins().items()):
-            config = plugin.metadata.config  # type: ignore[attr-defined]
-            usage = config.get("shortHelp") or config.get("usage") or "a plugin command"
-            lines.append(f"  {name:<12} {usage}")
-    except PilothouseError:
-        pass  # a broken plugin directory must not break --help
-    lines += ["", 'Use "pilot [command] --help" for more information about a command.']
-    return "\n".join(lines)
-
-
-def _find_command(argv: Sequence[str]) -> str | None:
-    for tok in argv:
-        if tok.startswith("-"):
-            continue
-        return ALIASES.get(tok, tok)
-    return None
-
-
-def build_parser(name: str) -> argparse.ArgumentParser:
-    """The parser of one command (imports only that command's module)."""
-    parser = _Parser(prog="pilot", add_help=True, usage=argparse.SUPPRESS)
-    add_global_flags(parser)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    module = importlib.import_module(f"pilothouse.cli.{COMMANDS[name][0]}")
-    module.register(sub)
-    for child in _all_subparsers(parser):
-        add_global_flags(child, suppress=True)
-    return parser
-
-
-def _all_subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
-    found = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in dict.fromkeys(action.choices.values()):
-                found.append(child)
-                found.extend(_all_subparsers(child))
-    return found
-
-
-def add_global_flags(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
-    """Flags Helm accepts on every command, before or after the command name.
-
-    On subcommands they default to SUPPRESS so that a value given before the command name is
-    not overwritten by the subcommand's default.
-    """
-    existing = {opt for action in parser._actions for opt in action.option_strings}
-
-    def add(*flags: str, **kw: object) -> None:
-        if existing.intersection(flags):
-            return
-        if suppress:
-            kw["default"] = argparse.SUPPRESS
-        parser.add_argument(*flags, **kw)  # type: ignore[arg-type]
-
-    add("--debug", action="store_true", help="enable verbose output")
-    add("-n", "--namespace", default=None, help="namespace scope for this request")
-    add("--kube-context", default=None, help="name of the kubeconfig context to use")
-    add("--kubeconfig", default=None, help="path to the kubeconfig file")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

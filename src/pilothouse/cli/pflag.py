@@ -431,8 +431,9 @@ def _parse_into(fs: FlagSet, argv: Sequence[str], res: ParseResult, warn: IO[str
             flag = fs.lookup(name)
             if flag is None:
                 if name == "help":
+                    # pflag: an undeclared --help ends the parse with ErrHelp
                     res.help = True
-                    continue
+                    return
                 if ignore_unknown:
                     if not eq and args and not args[0].startswith("-"):
                         args.pop(0)  # pflag's stripUnknownFlagValue
@@ -456,8 +457,7 @@ def _parse_into(fs: FlagSet, argv: Sequence[str], res: ParseResult, warn: IO[str
             if flag is None:
                 if c == "h":
                     res.help = True
-                    shorts = rest
-                    continue
+                    return
                 if ignore_unknown:
                     if len(shorts) > 2 and shorts[1] == "=":
                         break

@@ -62,8 +62,6 @@ class KubeClient:
             else:
                 ctx = ssl.create_default_context(cafile=config.ca_file) if config.ca_file else \
                     ssl.create_default_context()
-                if config.tls_server_name:
-                    ctx.check_hostname = False
                 if config.client_cert:
                     ctx.load_cert_chain(config.client_cert, config.client_key)
                 verify = ctx
@@ -76,7 +74,7 @@ class KubeClient:
         from pilothouse.kube.transport import open_transport, set_multi_header
 
         self._http = open_transport(config.server.rstrip("/"), headers=headers, verify=verify, auth=auth,
-                                    timeout=timeout, max_connections=16)
+                                    timeout=timeout, max_connections=16, server_name=config.tls_server_name)
         if config.impersonate_groups:
             # one header line per group, as client-go sends them (a joined value would be one group)
             set_multi_header(self._http, "Impersonate-Group", list(config.impersonate_groups))
@@ -102,7 +100,7 @@ class KubeClient:
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None,
                 content_type: str = "application/json", accept: str | None = None) -> Any:
         """One API call; returns the decoded JSON answer or raises `ApiError`/`KubeError`."""
-        from pilothouse.kube.transport import is_transport_error
+        from pilothouse.kube.transport import Transport, is_transport_error
 
         data = None
         if body is not None:
@@ -112,8 +110,12 @@ class KubeClient:
         headers = {"Content-Type": content_type} if data is not None else {}
         if accept:
             headers["Accept"] = accept
+        # --kube-tls-server-name: the certificate is checked against that name (sent as SNI), as client-go does
+        ext = {"sni_hostname": self.config.tls_server_name} \
+            if self.config.tls_server_name and self.config.server.startswith("https") else None
         try:
-            resp = self._http.request(method, path, params=params, content=data, headers=headers or None)
+            resp = self._http.request(method, path, params=params, content=data, headers=headers or None,
+                                      **({"extensions": ext} if ext and not isinstance(self._http, Transport) else {}))
         except Exception as err:
             if not is_transport_error(err):
                 raise

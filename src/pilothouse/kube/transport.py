@@ -58,8 +58,10 @@ class Transport:
     """Requests to one server over a small pool of keep-alive connections (thread-safe)."""
 
     def __init__(self, base_url: str, *, headers: dict[str, str], verify: Any, auth: tuple[str, str] | None,
-                 timeout: float, max_connections: int = 16) -> None:
+                 timeout: float, max_connections: int = 16, server_name: str | None = None) -> None:
         url = urlsplit(base_url)
+        # --kube-tls-server-name: sent as SNI and checked against the certificate, as client-go does
+        self._server_name = server_name or None
         self._https = url.scheme == "https"
         self._host = url.hostname or "localhost"
         self._port = url.port
@@ -86,6 +88,9 @@ class Transport:
 
     def _connect(self) -> http.client.HTTPConnection:
         if self._https:
+            if self._server_name:
+                return _NamedHTTPSConnection(self._host, self._port, timeout=self._timeout, context=self._context,
+                                             server_name=self._server_name)
             return http.client.HTTPSConnection(self._host, self._port, timeout=self._timeout, context=self._context)
         return http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
 
@@ -170,6 +175,18 @@ class Transport:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+
+class _NamedHTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection whose TLS server name is not the host it dials."""
+
+    def __init__(self, *args: Any, server_name: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._server_name = server_name
+
+    def connect(self) -> None:
+        http.client.HTTPConnection.connect(self)
+        self.sock = self._context.wrap_socket(self.sock, server_hostname=self._server_name)  # type: ignore[attr-defined]
 
 
 class StreamAnswer:
@@ -273,7 +290,7 @@ def _default_context() -> ssl.SSLContext:
 
 
 def open_transport(base_url: str, *, headers: dict[str, str], verify: Any, auth: tuple[str, str] | None,
-                   timeout: float, max_connections: int = 16) -> Any:
+                   timeout: float, max_connections: int = 16, server_name: str | None = None) -> Any:
     """A transport for ``base_url``: the stdlib one, or httpx when the environment names a proxy."""
     if any(os.environ.get(v) for v in _PROXY_VARS):
         import httpx
@@ -282,7 +299,7 @@ def open_transport(base_url: str, *, headers: dict[str, str], verify: Any, auth:
         return httpx.Client(base_url=base_url, headers=headers, verify=verify, auth=auth, timeout=timeout,
                             limits=limits)
     return Transport(base_url, headers=headers, verify=verify, auth=auth, timeout=timeout,
-                     max_connections=max_connections)
+                     max_connections=max_connections, server_name=server_name)
 
 
 def is_transport_error(err: BaseException) -> bool:
