@@ -48,6 +48,20 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.Comple
 PILOT = [sys.executable, "-m", "pilothouse"]
 
 
+def timed_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall seconds, CPU seconds (user + system, from wait4) and the result of one process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        secs = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(cmd, os.waitstatus_to_exitcode(status), out.read().decode(),
+                                           err.read().decode())
+    return secs, usage.ru_utime + usage.ru_stime, done
+
+
 def big_chart(root: Path, payload: int) -> Path:
     chart = root / "huge"
     (chart / "templates").mkdir(parents=True)
@@ -131,22 +145,29 @@ def listing(tmp: Path, releases: int, revisions: int, repeat: int) -> None:
         count = populate(srv, releases, revisions, seed)
         print(f"populated {count} records in {time.perf_counter() - t0:.1f} s "
               f"(record: {len(base64.b64decode(srv.store.objects('Secret', 'default')[0]['data']['release']))} bytes)")
-        results = {}
-        outputs = {}
-        for label, cmd in (("helm", [str(HELM), "list", "-A"]), ("pilot", PILOT + ["list", "-A"])):
-            times = []
-            for _ in range(repeat):
+        results: dict[str, float] = {}
+        outputs: dict[str, str] = {}
+        release_reqs: dict[str, int] = {}
+        samples: dict[str, tuple[list[float], list[float], int]] = {"helm": ([], [], 0), "pilot": ([], [], 0)}
+        cmds = {"helm": [str(HELM), "list", "-A"], "pilot": PILOT + ["list", "-A"]}
+        # the tools alternate run by run, so that load changes hit both alike
+        for _ in range(repeat):
+            for label, cmd in cmds.items():
                 srv.requests.clear()
-                secs, out = timed(cmd, env)
+                secs, cpu, out = timed_cpu(cmd, env)
                 assert out.returncode == 0, out.stderr
-                times.append(secs)
+                walls, cpus, _ = samples[label]
+                walls.append(secs)
+                cpus.append(cpu)
+                samples[label] = (walls, cpus, len(srv.requests))
                 outputs[label] = out.stdout
-            reqs = list(srv.requests)
-            release_reqs = [r for r in reqs if "/secrets" in r[1]]
-            results[label] = statistics.median(times)
+                release_reqs[label] = sum(1 for r in srv.requests if "/secrets" in r[1])
+        for label, (walls, cpus, nreq) in samples.items():
+            results[label] = statistics.median(walls)
             print(f"{label:5s} list -A: median {results[label]:.3f} s of {repeat} "
-                  f"(runs: {', '.join(f'{t:.3f}' for t in times)}); {len(reqs)} requests "
-                  f"({len(release_reqs)} for release records); {len(out.stdout.splitlines()) - 1} rows")
+                  f"(runs: {', '.join(f'{t:.3f}' for t in walls)}); client CPU median {statistics.median(cpus):.3f} s; "
+                  f"{nreq} requests ({release_reqs[label]} for release records); "
+                  f"{len(outputs[label].splitlines()) - 1} rows")
         print(f"same output: {outputs['helm'] == outputs['pilot']}")
         print(f"ratio pilot/helm: {results['pilot'] / results['helm']:.3f} (goal <= 0.1)")
 

@@ -63,6 +63,7 @@ class Store:
         self._events: list[Event] = []
         self._event_rvs: list[int] = []
         self._oldest_rv = 0
+        self._key_cache: dict[tuple[str, str], tuple[int, list[tuple[str, str]]]] = {}
         self.closed = False
         ns_type = self.registry.get("", "v1", "namespaces")
         assert ns_type is not None
@@ -125,7 +126,11 @@ class Store:
         """
         with self._lock:
             bucket = self._bucket(rt)
-            keys = sorted(k for k in bucket if not (rt.namespaced and namespace) or k[0] == namespace)
+            keys = self._sorted_keys(rt, bucket)
+            if rt.namespaced and namespace:
+                lo = bisect.bisect_left(keys, (namespace, ""))
+                hi = bisect.bisect_left(keys, (namespace + "\0", ""))
+                keys = keys[lo:hi]
             if after is not None:
                 keys = keys[bisect.bisect_right(keys, after):]
             # matchers only read, so they run on the stored objects and only the page is copied
@@ -153,6 +158,15 @@ class Store:
                 return [{"apiVersion": rt.api_version, "kind": rt.kind, "metadata": o["metadata"]}
                         for o in matched], self._rv
             return [self._out(rt, o) for o in matched], self._rv
+
+    def _sorted_keys(self, rt: ResourceType, bucket: dict[tuple[str, str], Obj]) -> list[tuple[str, str]]:
+        """The bucket's keys in order, kept until the next write (paged lists ask for them often)."""
+        cached = self._key_cache.get(rt.group_resource)
+        if cached is not None and cached[0] == self._rv:
+            return cached[1]
+        keys = sorted(bucket)
+        self._key_cache[rt.group_resource] = (self._rv, keys)
+        return keys
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -489,6 +503,7 @@ class Store:
                     self._objects[(group, plural)].pop(key, None)
             self.registry.remove_group_resource(group, plural)
             self._objects.pop((group, plural), None)
+            self._key_cache.clear()
         if rt.group == "" and rt.kind == "Namespace":
             ns = obj["metadata"]["name"]
             for other in self.registry.all():

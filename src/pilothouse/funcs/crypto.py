@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import ipaddress
 import re
 import secrets
@@ -105,6 +104,8 @@ def derive_password(counter: int, password_type: str, password: str, user: str, 
     salt = _MP_SEED + struct.pack(">I", len(user_b)) + user_b
     key = hashlib.scrypt(to_bytes(password), salt=salt, n=32768, r=8, p=2, dklen=64, maxmem=64 * 1024 * 1024)
     message = _MP_SEED + struct.pack(">I", len(site_b)) + site_b + struct.pack(">I", counter & 0xFFFFFFFF)
+    import hmac
+
     seed = hmac.new(key, message, hashlib.sha256).digest()
     template = templates[seed[0] % len(templates)]
     return "".join(_MP_CHARS[c][seed[i + 1] % len(_MP_CHARS[c])] for i, c in enumerate(template))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import random as _random
 import secrets
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +70,8 @@ def rand_int(low: int, high: int) -> int:
 @gofunc()
 def uuidv4() -> str:
     """A random (version 4) UUID in its lower-case hyphenated form."""
+    import uuid  # uuid pulls in platform: loaded only when a template asks for one
+
     return str(uuid.uuid4())
 
 

@@ -184,16 +184,25 @@ class _KubeObjects:
         rel.labels = _strip_chunk_labels((obj.get("metadata") or {}).get("labels"))
         return rel
 
-    def fetch_many(self, wanted: list[tuple[str, str, str, int]], batch: int = 100) -> dict[tuple[str, str], Release]:
+    def fetch_many(self, wanted: list[tuple[str, str, str, int]], budget: int = 6000) -> dict[tuple[str, str], Release]:
         """Records by (namespace, key) for (namespace, key, release name, revision) tuples, read with
-        a few label-selector lists (``name in (...)``, ``version in (...)``) instead of one GET each.
+        a few label-selector lists (``name in (...)``, ``version in (...)``) instead of one GET each;
+        each selector names at most about ``budget`` characters of release names (URLs stay short
+        enough for any proxy).
 
         Records missing from the answer or that do not decode are left out of the result.
         """
         out: dict[tuple[str, str], Release] = {}
         want = {(ns, key) for ns, key, _, _ in wanted}
-        for i in range(0, len(wanted), batch):
-            part = wanted[i:i + batch]
+        batches: list[list[tuple[str, str, str, int]]] = []
+        size = budget
+        for item in wanted:
+            if size + len(item[2]) + 1 > budget:
+                batches.append([])
+                size = 0
+            batches[-1].append(item)
+            size += len(item[2]) + 1
+        for part in batches:
             names = ",".join(sorted({n for _, _, n, _ in part}))
             versions = ",".join(sorted({str(v) for _, _, _, v in part}))
             items = self._items(f"owner=helm,name in ({names}),version in ({versions})", "list: failed to list")
