@@ -79,13 +79,23 @@ def _build() -> CommandInfo:
             _cmd("powershell", "generate autocompletion script for powershell", NO_ARGS),
             _cmd("zsh", "generate autocompletion script for zsh", NO_ARGS),
         ]),
+        # apply, diff and drift are Pilothouse's own (plans, helm-diff's commands, drift)
+        _cmd("apply PLAN", "perform an upgrade saved with upgrade --plan", exact(1), module="cmd_apply"),
         _cmd("create NAME", "create a new chart with the given name", exact(1), module="cmd_create"),
         _group("dependency update|build|list", "manage a chart's dependencies", "cmd_dependency", [
             _cmd("build CHART", "rebuild the charts/ directory based on the Chart.lock file", at_most(1)),
             _cmd("list CHART", "list the dependencies for the given chart", at_most(1), aliases=("ls",)),
             _cmd("update CHART", "update charts/ based on the contents of Chart.yaml", at_most(1), aliases=("up",)),
         ], aliases=("dep", "dependencies")),
+        _group("diff", "show what an upgrade, a rollback or another revision would change", "cmd_diff", [
+            _cmd("release RELEASE RELEASE", "the difference between two releases", exact(2)),
+            _cmd("revision RELEASE REVISION [REVISION]", "the difference between two revisions of a release",
+                 at_least(2)),
+            _cmd("rollback RELEASE REVISION", "what rolling back a release would change", exact(2)),
+            _cmd("upgrade RELEASE CHART", "what upgrading a release would change", exact(2)),
+        ]),
         _cmd("docs", "generate documentation as markdown or man pages", NO_ARGS, module="cmd_docs", hidden=True),
+        _cmd("drift RELEASE", "compare a release's objects with the live cluster", exact(1), module="cmd_drift"),
         _cmd("env", "pilot client environment information", at_most(1), module="cmd_env"),
         _group("get", "download extended information of a named release", "cmd_get", [
             _cmd("all RELEASE_NAME", "download all information for a named release", exact(1)),
@@ -103,6 +113,7 @@ def _build() -> CommandInfo:
         _group("plugin", "install, list, or uninstall Helm plugins", "cmd_plugin", [
             # approve and inspect are Pilothouse's own (capability grants of Wasm plugins)
             _cmd("approve NAME", "grant a plugin the capabilities it requests (after review)", exact(1)),
+            _cmd("configure NAME", "map credentials, set config, make a policy always-on", exact(1)),
             _cmd("inspect NAME", "show a plugin's metadata and the capabilities it is granted", exact(1)),
             _cmd("install [options] <path|url>", "install a Helm plugin", exact(1), aliases=("add",)),
             _cmd("list", "list installed Helm plugins", aliases=("ls",)),
