@@ -124,12 +124,12 @@ def _exchange(name: str, url: str, target: policy.HttpTarget, method: str, heade
     else:
         conn = http.client.HTTPConnection(target.host, target.port, timeout=left)
     expired = threading.Event()
+    opened: list[Any] = []  # the socket (http.client forgets it once a response owns it)
 
     def expire() -> None:
         # the one deadline: whatever the socket is waiting for, it stops now
         expired.set()
-        sock = conn.sock
-        if sock is not None:
+        for sock in opened:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -140,6 +140,10 @@ def _exchange(name: str, url: str, target: policy.HttpTarget, method: str, heade
     timer.start()
     try:
         try:
+            conn.connect()
+            opened.append(conn.sock)
+            if expired.is_set():
+                expire()
             conn.request(method, target.target, body=body, headers=headers)
             resp = conn.getresponse()
             status = int(resp.status)
@@ -162,6 +166,7 @@ def _exchange(name: str, url: str, target: policy.HttpTarget, method: str, heade
                 chunks.append(piece)
                 if time.monotonic() >= end:
                     expire()
+                    raise OSError("deadline")
             if expired.is_set():
                 raise OSError("deadline")
             return status, hdrs, b"".join(chunks), None
