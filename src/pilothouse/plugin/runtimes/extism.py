@@ -140,7 +140,8 @@ def _enter() -> None:
         wt.guard_signals()
     with _lock:
         _active += 1
-        _busy.set()
+        if _active == 1:
+            _busy.set()
         if _ticking:
             return
         _ticking = True
@@ -377,9 +378,14 @@ class _Instance:
         self.table_elements = max(1024, total // (64 * tables)) if tables else 0
         self.mem_budget = max(0, total - tables * self.table_elements * _TABLE_ELEMENT_BYTES)
         self.plugin_limit = -1
+        self.kernel_share = 0
 
     def _shares(self, ctx: Any, input_len: int) -> int:
         """Set the plugin memory's limit for the next call; the kernel memory's share, in bytes."""
+        if self.plugin_limit >= 0 and 2 * input_len + 4 * PAGE <= self.kernel_share:
+            # the split still holds: the kernel's memory is within its share, the plugin's within
+            # the rest, and this input fits what the kernel has
+            return self.kernel_share
         budget = self.mem_budget
         kernel = self.kmem.size(ctx)
         plugin = self.gmem.size(ctx) if self.gmem is not None else 0
@@ -391,6 +397,7 @@ class _Instance:
         if limit != self.plugin_limit:
             self.store.set_limits(limit, self.table_elements or 0, 2, self.info.tables, 2)
             self.plugin_limit = limit
+        self.kernel_share = share
         return share
 
     def _setup(self, module: wt.Module, inherit_stdin: bool, passthrough: bool) -> None:
