@@ -6,6 +6,12 @@ A plugin is a core Wasm module (``plugin.wasm``) that imports the Extism kernel 
 output and host-call arguments travel; config, vars, HTTP and logging are Python functions
 here, and every one of them asks `pilothouse.plugin.policy` before doing anything.
 
+Nothing the plugin hands over is trusted: its module is vetted by `wasmcheck` before wasmtime
+links it, every handle and length is checked before the host uses it, one memory budget covers
+the plugin's memory, the kernel's and the tables, one deadline covers instantiation, the call,
+sleeps (`wasipoll`) and HTTP (`httpcall`), and Ctrl-C / SIGTERM reach guest code at every epoch
+tick. docs/plugins.md ("Threat model") says what each limit bounds.
+
 Instances are reused within a process, one per thread and plugin; an instance that trapped is
 thrown away. wasmtime is reached through `wasmtime_ffi` (a thin ctypes binding that loads in
 about a millisecond), and only when a Wasm plugin actually runs.
