@@ -354,7 +354,8 @@ class _Instance:
         # A module that imports no WASI function cannot see env, files or stdio: it gets none of
         # that set up, which is a third of the cost of a new instance.
         self.wasi = any(m == WASI_MODULE for m, *_ in self.info.imports)
-        if debug and not passthrough and self.wasi:
+        # (where there are no named pipes, --debug shows no stdout/stderr rather than an unbounded file)
+        if debug and not passthrough and self.wasi and hasattr(os, "mkfifo"):
             import tempfile
 
             self.iodir = tempfile.mkdtemp(prefix="pilot-wasi-io-")

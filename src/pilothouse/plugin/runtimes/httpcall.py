@@ -82,6 +82,9 @@ def _parse(name: str, raw: bytes) -> tuple[str, str, dict[str, str]]:
 def request(name: str, caps: policy.Capabilities, raw: bytes, body: bytes | None,
             deadline: float | None) -> Response:
     """Perform a plugin's ``http_request``; PluginError (naming the plugin) for anything refused."""
+    from pilothouse.plugin.runtimes.wasmtime_ffi import check_signals
+
+    check_signals()  # a Ctrl-C that arrived on the way in stops the plugin before it waits
     url, method, headers = _parse(name, raw)
     limit = caps.max_http_response_bytes
     end = time.monotonic() + DEFAULT_TIMEOUT_S

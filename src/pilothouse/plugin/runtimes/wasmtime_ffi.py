@@ -417,6 +417,12 @@ _deferred: list[tuple[Any, int]] = []
 _signals_guarded = False
 
 
+def check_signals() -> None:
+    """Raise a signal that arrived at a trampoline's entry, if one did (call before waiting)."""
+    if _deferred:
+        _run_deferred()
+
+
 def _run_deferred() -> None:
     while _deferred:
         prev, signum = _deferred.pop()
