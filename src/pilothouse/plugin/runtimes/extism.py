@@ -395,7 +395,8 @@ class _Instance:
             return self.kernel_share
         budget = self.mem_budget
         kernel = self.kmem.size(ctx)
-        plugin = self.gmem.size(ctx) if self.gmem is not None else 0
+        # before instantiation: the memory the module declares it starts with
+        plugin = self.gmem.size(ctx) if self.gmem is not None else self.info.memory_min_pages * PAGE
         want = max(budget // 4, 2 * input_len + 4 * PAGE)
         share = max(kernel, min(budget // 2, budget - plugin, want))
         share -= share % PAGE
@@ -440,7 +441,11 @@ class _Instance:
         self.linker = linker = wt.Linker(engine(self.flavor))
         if self.wasi:
             linker.define_wasi()
-        self.kernel = linker.instantiate(store, _kernel_module(self.flavor))
+        try:
+            self.kernel = linker.instantiate(store, _kernel_module(self.flavor))
+        except wt.WasmError as err:
+            raise PluginError(f'plugin "{name}": cannot instantiate: {_cause(str(err))} (memory limit: '
+                              f"{caps.max_pages} pages)") from None
         ctx = store.ctx
         self.kmem = self.kernel.memory(ctx)
         k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "output_offset", "output_length",
