@@ -34,6 +34,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 from typing import Any
 
 from pilothouse.errors import PluginError
@@ -436,8 +437,8 @@ class HttpTarget:
         self.scheme, self.host, self.port, self.target = scheme, host, port, target
 
 
-_HOST_LABEL = __import__("re").compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-_IPV4 = __import__("re").compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 def http_target(caps: Capabilities, url: Any) -> HttpTarget:

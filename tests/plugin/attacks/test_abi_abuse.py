@@ -230,3 +230,13 @@ def test_many_bad_calls_in_a_row_leave_the_host_whole(helm_home):
 
 def test_module_bytes_are_built_by_the_kit():
     assert build("(module)")[:4] == b"\0asm"
+
+
+@pytest.mark.parametrize("payload", [b"[" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000])
+def test_deeply_nested_json_output_is_a_clear_error(helm_home, payload):
+    # the plugin answers with whatever it was given: JSON nested far past any decoder's depth
+    p = make(helm_home, module('(func (export "run") (result i32) (call $echo_input) (i32.const 0))'),
+             ptype="postrenderer/v1")
+    with pytest.raises(PluginError, match=f'plugin "{p.name}" returned JSON nested too deeply'):
+        wasm.call(p, payload)
+    still_works(helm_home)

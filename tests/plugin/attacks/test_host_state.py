@@ -3,8 +3,6 @@ and what is below the log level is never even read."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from attack_kit import make, module, still_works
 
@@ -76,12 +74,10 @@ VARS = '''(data (i32.const 0) "{key}") (data (i32.const 100) "{val}")
 
 
 def test_setting_one_var_many_times_is_not_quadratic(helm_home):
-    # 20,000 sets of the same key: linear time, and the total stays one key plus one value
+    # 20,000 sets of the same key: the running total (no re-summing) stays one key plus one value
     p = make(helm_home, module(VARS.format(key="k", val="vvvv", klen=1, vlen=4, count=20000)),
              "memory:\n  maxVarBytes: 64\ntimeout: 60000\n")
-    start = time.perf_counter()
     wasm.call_raw(p, b"")
-    assert time.perf_counter() - start < 50  # a guard; quadratic re-summing would not matter here anyway
     inst = _instance(p.name)
     assert inst.var_bytes == 5 == sum(len(k) + len(v) for k, v in inst.vars.items())
 

@@ -147,3 +147,20 @@ def test_many_globals_and_functions_are_fine(helm_home):
     p = make(helm_home, module(globals_ + ' (func (export "run") (result i32) (call $echo_input) (i32.const 0))'))
     assert wasm.call_raw(p, b"g").output == b"g"
     still_works(helm_home)
+
+
+@pytest.mark.parametrize("pages", [1, 2])
+def test_a_budget_too_small_for_anything(helm_home, pages):
+    body = '(table 1 funcref) (func (export "run") (result i32) (i32.const 0))'
+    p = make(helm_home, module(body, kernel=False), f"memory:\n  maxPages: {pages}\n")
+    with pytest.raises(PluginError, match=f'plugin "{p.name}": cannot instantiate'):
+        wasm.call_raw(p, b"")
+    still_works(helm_home)
+
+
+def test_a_memory_that_starts_big_gets_its_room(helm_home):
+    # 56 of 64 pages at the start: the kernel's share shrinks to what is left
+    p = make(helm_home, module('(func (export "run") (result i32) (call $echo_input) (i32.const 0))',
+                               memory='(memory (export "memory") 56)'), "memory:\n  maxPages: 64\n")
+    assert wasm.call_raw(p, b"big start").output == b"big start"
+    within_budget(p.name)

@@ -147,3 +147,41 @@ def test_signals_stop_a_plugin_without_a_timeout(helm_home, wat, sig, code, text
             proc.kill()
     assert proc.returncode == code, err
     assert err.decode().strip().splitlines() == [text]
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signals_stop_a_plugin_waiting_on_a_dripping_server(helm_home, sig, code):
+    import json
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from test_http import _Handler
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        req = json.dumps({"url": f"http://127.0.0.1:{srv.server_address[1]}/drip"}).replace('"', '\\"')
+        n = len(req.replace('\\"', '"'))
+        assert n < 300  # the request sits below READY's data
+        wat = module(f'(data (i32.const 0) "{req}") {READY} (func (export "run") (result i32) (call $ready) '
+                     f"(drop (call $http_request (call $text (i32.const 0) (i32.const {n})) (i64.const 0))) "
+                     "(i32.const 0))", extra=WRITE)
+        path = Path(helm_home.root) / "dripper.wasm"
+        path.write_bytes(build(wat))
+        helm_home.add_wasm("dripper", path, ptype="cli/v1", config="usage: dripper",
+                           runtime_config="entryFuncName: run\nallowedHosts: [127.0.0.1]\n"
+                                          "memory:\n  maxHttpResponseBytes: 1000000\n")
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "pilot"), "dripper"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=dict(os.environ))
+        try:
+            assert proc.stdout.readline() == b"ready\n"
+            proc.send_signal(sig)
+            _, err = proc.communicate(timeout=60)  # a guard only
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == code, err
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -6,6 +6,12 @@ A plugin is a core Wasm module (``plugin.wasm``) that imports the Extism kernel 
 output and host-call arguments travel; config, vars, HTTP and logging are Python functions
 here, and every one of them asks `pilothouse.plugin.policy` before doing anything.
 
+Nothing the plugin hands over is trusted: its module is vetted by `wasmcheck` before wasmtime
+links it, every handle and length is checked before the host uses it, one memory budget covers
+the plugin's memory, the kernel's and the tables, one deadline covers instantiation, the call,
+sleeps (`wasipoll`) and HTTP (`httpcall`), and Ctrl-C / SIGTERM reach guest code at every epoch
+tick. docs/plugins.md ("Threat model") says what each limit bounds.
+
 Instances are reused within a process, one per thread and plugin; an instance that trapped is
 thrown away. wasmtime is reached through `wasmtime_ffi` (a thin ctypes binding that loads in
 about a millisecond), and only when a Wasm plugin actually runs.
@@ -140,7 +146,8 @@ def _enter() -> None:
         wt.guard_signals()
     with _lock:
         _active += 1
-        _busy.set()
+        if _active == 1:
+            _busy.set()
         if _ticking:
             return
         _ticking = True
@@ -347,7 +354,8 @@ class _Instance:
         # A module that imports no WASI function cannot see env, files or stdio: it gets none of
         # that set up, which is a third of the cost of a new instance.
         self.wasi = any(m == WASI_MODULE for m, *_ in self.info.imports)
-        if debug and not passthrough and self.wasi:
+        # (where there are no named pipes, --debug shows no stdout/stderr rather than an unbounded file)
+        if debug and not passthrough and self.wasi and hasattr(os, "mkfifo"):
             import tempfile
 
             self.iodir = tempfile.mkdtemp(prefix="pilot-wasi-io-")
@@ -377,12 +385,18 @@ class _Instance:
         self.table_elements = max(1024, total // (64 * tables)) if tables else 0
         self.mem_budget = max(0, total - tables * self.table_elements * _TABLE_ELEMENT_BYTES)
         self.plugin_limit = -1
+        self.kernel_share = 0
 
     def _shares(self, ctx: Any, input_len: int) -> int:
         """Set the plugin memory's limit for the next call; the kernel memory's share, in bytes."""
+        if self.plugin_limit >= 0 and 2 * input_len + 4 * PAGE <= self.kernel_share:
+            # the split still holds: the kernel's memory is within its share, the plugin's within
+            # the rest, and this input fits what the kernel has
+            return self.kernel_share
         budget = self.mem_budget
         kernel = self.kmem.size(ctx)
-        plugin = self.gmem.size(ctx) if self.gmem is not None else 0
+        # before instantiation: the memory the module declares it starts with
+        plugin = self.gmem.size(ctx) if self.gmem is not None else self.info.memory_min_pages * PAGE
         want = max(budget // 4, 2 * input_len + 4 * PAGE)
         share = max(kernel, min(budget // 2, budget - plugin, want))
         share -= share % PAGE
@@ -391,6 +405,7 @@ class _Instance:
         if limit != self.plugin_limit:
             self.store.set_limits(limit, self.table_elements or 0, 2, self.info.tables, 2)
             self.plugin_limit = limit
+        self.kernel_share = share
         return share
 
     def _setup(self, module: wt.Module, inherit_stdin: bool, passthrough: bool) -> None:
@@ -426,7 +441,11 @@ class _Instance:
         self.linker = linker = wt.Linker(engine(self.flavor))
         if self.wasi:
             linker.define_wasi()
-        self.kernel = linker.instantiate(store, _kernel_module(self.flavor))
+        try:
+            self.kernel = linker.instantiate(store, _kernel_module(self.flavor))
+        except wt.WasmError as err:
+            raise PluginError(f'plugin "{name}": cannot instantiate: {_cause(str(err))} (memory limit: '
+                              f"{caps.max_pages} pages)") from None
         ctx = store.ctx
         self.kmem = self.kernel.memory(ctx)
         k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "output_offset", "output_length",

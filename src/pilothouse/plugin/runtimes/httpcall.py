@@ -82,6 +82,9 @@ def _parse(name: str, raw: bytes) -> tuple[str, str, dict[str, str]]:
 def request(name: str, caps: policy.Capabilities, raw: bytes, body: bytes | None,
             deadline: float | None) -> Response:
     """Perform a plugin's ``http_request``; PluginError (naming the plugin) for anything refused."""
+    from pilothouse.plugin.runtimes.wasmtime_ffi import check_signals
+
+    check_signals()  # a Ctrl-C that arrived on the way in stops the plugin before it waits
     url, method, headers = _parse(name, raw)
     why = policy.http_refusal(caps, method, headers)
     if why:
@@ -127,12 +130,12 @@ def _exchange(name: str, url: str, target: policy.HttpTarget, method: str, heade
     else:
         conn = http.client.HTTPConnection(target.host, target.port, timeout=left)
     expired = threading.Event()
+    opened: list[Any] = []  # the socket (http.client forgets it once a response owns it)
 
     def expire() -> None:
         # the one deadline: whatever the socket is waiting for, it stops now
         expired.set()
-        sock = conn.sock
-        if sock is not None:
+        for sock in opened:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -143,6 +146,10 @@ def _exchange(name: str, url: str, target: policy.HttpTarget, method: str, heade
     timer.start()
     try:
         try:
+            conn.connect()
+            opened.append(conn.sock)
+            if expired.is_set():
+                expire()
             conn.request(method, target.target, body=body, headers=headers)
             resp = conn.getresponse()
             status = int(resp.status)
@@ -165,6 +172,7 @@ def _exchange(name: str, url: str, target: policy.HttpTarget, method: str, heade
                 chunks.append(piece)
                 if time.monotonic() >= end:
                     expire()
+                    raise OSError("deadline")
             if expired.is_set():
                 raise OSError("deadline")
             return status, hdrs, b"".join(chunks), None

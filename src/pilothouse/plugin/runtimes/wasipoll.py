@@ -56,6 +56,9 @@ def poll_oneoff(inst: Any, ctx: Any, in_ptr: int, out_ptr: int, nsubs: int, neve
         else:
             return _EINVAL
     if not ready and clocks:
+        from pilothouse.plugin.runtimes.wasmtime_ffi import check_signals
+
+        check_signals()  # a Ctrl-C that arrived on the way in stops the plugin before it sleeps
         wait_ns = min(w for w, _ in clocks)
         seconds = min(wait_ns / 1e9, _MAX_SLEEP_S)
         left = inst.remaining()  # raises once the deadline has passed

@@ -153,17 +153,6 @@ def _signatures() -> dict[str, tuple[Any, list[Any]]]:
         "wasmtime_module_serialize": (p, [p, POINTER(_ByteVec)]),
         "wasmtime_module_deserialize_file": (p, [p, c_char_p, POINTER(p)]),
         "wasmtime_module_delete": (None, [p]),
-        "wasmtime_module_imports": (None, [p, POINTER(_PtrVec)]),
-        "wasm_importtype_vec_delete": (None, [POINTER(_PtrVec)]),
-        "wasm_importtype_module": (POINTER(_ByteVec), [p]),
-        "wasm_importtype_name": (POINTER(_ByteVec), [p]),
-        "wasm_importtype_type": (p, [p]),
-        "wasmtime_module_exports": (None, [p, POINTER(_PtrVec)]),
-        "wasm_exporttype_vec_delete": (None, [POINTER(_PtrVec)]),
-        "wasm_exporttype_name": (POINTER(_ByteVec), [p]),
-        "wasm_exporttype_type": (p, [p]),
-        "wasm_externtype_kind": (c_uint8, [p]),
-        "wasm_externtype_as_functype_const": (p, [p]),
         "wasm_functype_params": (POINTER(_PtrVec), [p]),
         "wasm_functype_results": (POINTER(_PtrVec), [p]),
         "wasm_valtype_kind": (c_uint8, [p]),
@@ -309,8 +298,9 @@ class Module:
 
     def __init__(self, ptr: Any) -> None:
         self.ptr = ptr
-        self.imports: list[tuple[str, str, list[int], list[int]]] | None = None
-        self.exports: dict[str, tuple[list[int], list[int]]] | None = None
+        # what `wasmcheck` read from the module's bytes (wasmtime's own type reflection aborts
+        # the process on a v128 signature, so it is not used for plugin modules)
+        self.info: Any = None
 
     @classmethod
     def compile(cls, engine: Engine, wasm: bytes) -> Module:
@@ -331,45 +321,6 @@ class Module:
         data = _vec_bytes(out)
         lib().wasm_byte_vec_delete(byref(out))
         return data
-
-    def func_imports(self) -> list[tuple[str, str, list[int], list[int]]]:
-        """(module, name, param kinds, result kinds) of every imported function."""
-        L = lib()
-        vec = _PtrVec()
-        L.wasmtime_module_imports(self.ptr, byref(vec))
-        out = []
-        try:
-            for i in range(vec.size):
-                it = vec.data[i]
-                ext = L.wasm_importtype_type(it)
-                if L.wasm_externtype_kind(ext) != _EXTERN_FUNC:
-                    continue
-                ft = L.wasm_externtype_as_functype_const(ext)
-                out.append((_vec_bytes(L.wasm_importtype_module(it).contents).decode(),
-                            _vec_bytes(L.wasm_importtype_name(it).contents).decode(),
-                            _kinds(L.wasm_functype_params(ft).contents), _kinds(L.wasm_functype_results(ft).contents)))
-        finally:
-            L.wasm_importtype_vec_delete(byref(vec))
-        return out
-
-    def func_exports(self) -> dict[str, tuple[list[int], list[int]]]:
-        """name -> (param kinds, result kinds) of every exported function."""
-        L = lib()
-        vec = _PtrVec()
-        L.wasmtime_module_exports(self.ptr, byref(vec))
-        out = {}
-        try:
-            for i in range(vec.size):
-                et = vec.data[i]
-                ext = L.wasm_exporttype_type(et)
-                if L.wasm_externtype_kind(ext) != _EXTERN_FUNC:
-                    continue
-                ft = L.wasm_externtype_as_functype_const(ext)
-                out[_vec_bytes(L.wasm_exporttype_name(et).contents).decode()] = (
-                    _kinds(L.wasm_functype_params(ft).contents), _kinds(L.wasm_functype_results(ft).contents))
-        finally:
-            L.wasm_exporttype_vec_delete(byref(vec))
-        return out
 
     def __del__(self) -> None:
         if getattr(self, "ptr", None) and _lib is not None:
@@ -464,6 +415,12 @@ _ENTRY_CODES = {_host_entry.__code__, _epoch_entry.__code__}
 # defers the signal: the trampoline's first statement, or the call's return, raises it.
 _deferred: list[tuple[Any, int]] = []
 _signals_guarded = False
+
+
+def check_signals() -> None:
+    """Raise a signal that arrived at a trampoline's entry, if one did (call before waiting)."""
+    if _deferred:
+        _run_deferred()
 
 
 def _run_deferred() -> None:
