@@ -175,3 +175,37 @@ def test_output_under_the_cap_is_shown_with_debug(helm_home):
     p = make(helm_home, module(FLOOD.format(fd=2, n=1).replace("60000", "5"), kernel=False, extra=WASI))
     res = wasm.bind(p, debug=True)(b"")
     assert res.stderr == b"\0" * 5
+
+
+def test_temp_dir_quota_stops_a_plugin_that_fills_it(helm_home):
+    """A plugin writing without end into its granted /tmp is stopped at the user's quota, while it
+    runs (not when its deadline passes), and the directory is emptied."""
+    from pilothouse.plugin.policy import config_path
+
+    os.makedirs(os.path.dirname(config_path()), exist_ok=True)
+    with open(config_path(), "w") as fh:
+        fh.write("defaults:\n  tempDirMaxBytes: 1048576\n")
+    # "fill" at 0; iovec {ptr 64, len 65536} at 16; the opened fd at 32; bytes written at 40
+    data = '(data (i32.const 0) "fill") (data (i32.const 16) "\\40\\00\\00\\00\\00\\00\\01\\00")'
+    body = '''(if (call $path_open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 1)
+                             (i64.const 0x1ff) (i64.const 0x1ff) (i32.const 0) (i32.const 32))
+                (then (return (i32.const 99))))
+              (loop $again
+                (drop (call $fd_write (i32.load (i32.const 32)) (i32.const 16) (i32.const 1) (i32.const 40)))
+                (br $again))
+              (i32.const 0)'''
+    p = make(helm_home, module(f'{data} (func (export "run") (result i32) {body})', kernel=False, extra=WASI,
+                               memory='(memory (export "memory") 2)'),
+             "timeout: 600000\nfileSystem:\n  createTempDir: true\n")
+    with pytest.raises(PluginError, match=rf'plugin "{p.name}": its temp dir holds \d+ bytes, more than its quota '
+                                          r"of 1048576 bytes"):
+        wasm.call_raw(p, b"")
+    for inst in list(wasm_instances_of(p.name)):
+        assert os.listdir(inst.tmpdir) == []
+    still_works(helm_home)
+
+
+def wasm_instances_of(name: str):
+    from pilothouse.plugin.runtimes import extism
+
+    return [i for i in extism._instances.values() if i.name == name and i.tmpdir]

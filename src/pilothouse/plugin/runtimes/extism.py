@@ -35,6 +35,7 @@ from pilothouse.plugin.runtimes import wasmcheck
 from pilothouse.plugin.runtimes import wasmtime_ffi as wt
 
 TICK_MS = 5
+QUOTA_CHECK_S = 0.05  # how often a running plugin's temp dir is measured against its quota
 _NO_DEADLINE = 1 << 40
 _UNLIMITED_FUEL = (1 << 63) - 1
 HOST_MODULE = "pilothouse:host/v1"
@@ -346,6 +347,8 @@ class _Instance:
         self.out_limit = caps.max_output_bytes or policy.DEFAULT_MAX_OUTPUT
         self.deadline = deadline
         self.tmpdir: str | None = None
+        self.temp_quota: Any = None
+        self.quota_next = 0.0
         self.gmem: wt.Memory | None = None
         # stdout/stderr: the terminal's (CLI plugins), captured (--debug shows them), or
         # discarded as Helm does; capture costs a directory and two files per instance
@@ -431,6 +434,7 @@ class _Instance:
 
                 self.tmpdir = tempfile.mkdtemp(prefix="helm-plugin-")
                 preopens.insert(0, (self.tmpdir, "/tmp", True))
+                self.temp_quota = policy.temp_dir_quota(None, name)
             try:
                 store.set_wasi(argv=[], env=self.env, inherit_stdin=inherit_stdin, inherit_output=passthrough,
                                stdout_path=self.out.path if self.out else "",
@@ -703,8 +707,13 @@ class _Instance:
     def _on_tick(self) -> None:
         """At every epoch tick while guest code runs: the deadline, and Python's signal handlers
         (Ctrl-C raises KeyboardInterrupt here, which stops the guest)."""
-        if self.deadline is not None and time.monotonic() >= self.deadline:
+        now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
             raise _Timeout()
+        if self.tmpdir and now >= self.quota_next:
+            # WASI writes reach the disk without us: the temp dir's quota is checked while it runs
+            self.quota_next = now + QUOTA_CHECK_S
+            self.temp_quota.check(self.tmpdir, self.name)
 
     def remaining(self) -> float | None:
         """Seconds left before the deadline (None: no deadline); raises when none are left."""
@@ -794,6 +803,8 @@ class _Instance:
             self.kmem.write(ctx, data, h)
         try:
             rc = self._guarded(lambda: fn.call(ctx))
+            if self.tmpdir:
+                self.temp_quota.check(self.tmpdir, self.name)
         finally:
             if self.tmpdir:
                 _empty_dir(self.tmpdir)
