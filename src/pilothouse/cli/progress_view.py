@@ -27,7 +27,8 @@ def add_progress_flags(p: argparse.ArgumentParser) -> None:
                         "stops")
     p.add_argument("--logs", action="store_true", help="print the logs of failing Pods while waiting")
     p.add_argument("--progress", default="auto", choices=("auto", "table", "plain", "none"),
-                   help="how to show waiting: a live table on a terminal (auto), plain lines, or nothing")
+                   help="how to show waiting: auto (a live table on a terminal; elsewhere plain lines with "
+                        "--wait=ordered, nothing otherwise, as helm), table, plain, or none")
 
 
 def _age(seconds: float) -> str:
@@ -114,13 +115,17 @@ class TableView:
             self._draw()
 
 
-def make_view(mode: str, out: IO[str] | None = None) -> Any:
-    """The view for ``--progress``: auto is the table on a terminal, plain lines otherwise."""
+def make_view(mode: str, out: IO[str] | None = None, *, ordered: bool = False) -> Any:
+    """The view for ``--progress``: auto is the table on a terminal; without one, plain lines for
+    ``--wait=ordered`` and nothing otherwise, so that a script reading what `helm` writes to stderr
+    (Helm prints nothing while it waits) sees the same from `pilot`."""
     out = out or sys.stderr
     if mode == "none":
         return None
     if mode == "table" or (mode == "auto" and out.isatty() and os.environ.get("TERM") != "dumb"):
         return TableView(out)
+    if mode == "auto" and not ordered:
+        return None
     return PlainView(out)
 
 
@@ -129,7 +134,8 @@ def attach(cfg: Any, args: argparse.Namespace, action: Any = None) -> None:
     from pilothouse.action.config import parse_duration
     from pilothouse.action.sequencing import parse_conventions
 
-    cfg.progress = make_view(getattr(args, "progress", "auto") or "auto")
+    cfg.progress = make_view(getattr(args, "progress", "auto") or "auto",
+                             ordered=getattr(args, "wait", None) == "ordered")
     cfg.fail_grace = parse_duration(getattr(args, "fail_grace", "2s") or "0s")
     cfg.pod_logs = bool(getattr(args, "logs", False))
     if action is not None:
