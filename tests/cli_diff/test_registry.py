@@ -39,10 +39,18 @@ LINES = [
 ]
 
 
+def registry_output_on_stdout(r):
+    """Helm 4.2 writes the registry client's messages (Pulled:, Pushed:, Digest:) to stdout
+    (helm/helm#32056, pkg/cmd/root.go); 4.1.4 wrote them to stderr."""
+    moved = [x for x in r.err.splitlines(keepends=True) if x.startswith(("Pulled: ", "Pushed: ", "Digest: "))]
+    kept = [x for x in r.err.splitlines(keepends=True) if x not in moved]
+    return type(r)("".join(moved) + r.out, "".join(kept), r.rc)
+
+
 @pytest.mark.parametrize(("setup", "line"), LINES)
 def test_registry_line(diff, registry, setup, line):
     diff.subs[registry] = "$REGISTRY"
     for cmd in filter(None, setup.format(host=registry).splitlines()):
         diff.setup(shlex.split(cmd))
     stdin = "secret\n" if "--password-stdin" in line else None
-    diff.check(shlex.split(line.format(host=registry)), stdin=stdin)
+    diff.check(shlex.split(line.format(host=registry)), stdin=stdin, v42=registry_output_on_stdout)

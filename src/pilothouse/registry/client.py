@@ -173,7 +173,9 @@ class RegistryClient:
                     hdrs["Authorization"] = auth
                     resp = self._http().request(method, target, headers=hdrs, content=content)
         except httpx.HTTPError as err:
-            raise RepoError(f'{method} "{target}": {err}') from None
+            from pilothouse.kube.neterrors import go_url_error
+
+            raise RepoError(go_url_error(method, target, err)) from None
         return resp
 
     def _authorize(self, host: str, scope: str, challenge: str, creds: tuple[str, str] | None) -> str:
