@@ -10,7 +10,6 @@ PUSH = "package charts/web\npush web-0.3.0.tgz oci://{host}/charts --plain-http"
 
 LINES = [
     ("package charts/web", "push web-0.3.0.tgz oci://{host}/charts --plain-http"),
-    ("package charts/web", "push web-0.3.0.tgz oci://{host}/charts"),
     ("package charts/web", "push web-0.3.0.tgz {host}/charts --plain-http"),
     ("package charts/web", "push nope.tgz oci://{host}/charts --plain-http"),
     (PUSH, "show chart oci://{host}/charts/web --version 0.3.0 --plain-http"),
@@ -42,7 +41,8 @@ LINES = [
 def registry_output_on_stdout(r):
     """Helm 4.2 writes the registry client's messages (Pulled:, Pushed:, Digest:) to stdout
     (helm/helm#32056, pkg/cmd/root.go); 4.1.4 wrote them to stderr."""
-    moved = [x for x in r.err.splitlines(keepends=True) if x.startswith(("Pulled: ", "Pushed: ", "Digest: "))]
+    moved = [x for x in r.err.splitlines(keepends=True)
+             if x.startswith(("Pulled: ", "Pushed: ", "Digest: ", "Login Succeeded", "Removing login credentials"))]
     kept = [x for x in r.err.splitlines(keepends=True) if x not in moved]
     return type(r)("".join(moved) + r.out, "".join(kept), r.rc)
 

@@ -203,6 +203,10 @@ class Pull(RepoCredentials):
                     raise PilothouseError(f"failed to untar: a file or directory with the name {check} already exists")
                 with open(saved, "rb") as fh:
                     expand(ud, fh.read())
+        except PilothouseError as err:
+            # what was printed before the failure (a registry's Pulled: lines) is still printed
+            err.partial_output = out.getvalue()  # type: ignore[attr-defined]
+            raise
         finally:
             if self.untar:
                 shutil.rmtree(dest, ignore_errors=True)

@@ -241,8 +241,8 @@ class RegistryClient:
 
     def logout(self, host: str) -> None:
         """Forget the stored login of ``host``."""
-        if not self.credentials.delete(host):
-            raise RepoError(f"not logged in to {host}")
+        # as oras' credential store: forgetting a login that is not there is no error
+        self.credentials.delete(host)
         print(f"Removing login credentials for {host}", file=self.out)
 
     # --- blobs and manifests ----------------------------------------------------------------
@@ -352,7 +352,11 @@ class RegistryClient:
         from pilothouse.chart.metadata import metadata_from_dict
 
         ref = parse_reference(ref_text.removesuffix(".prov"))
-        manifest, digest = self.get_manifest(ref)
+        try:
+            manifest, digest = self.get_manifest(ref)
+        except RepoError as err:
+            # oras' copy names the step that failed
+            raise RepoError(f'failed to perform "FetchReference" on source: {err}') from None
         layers = manifest.get("layers") or []
         config_desc = manifest.get("config") or {}
         if config_desc.get("mediaType") != CONFIG_MEDIA_TYPE:
