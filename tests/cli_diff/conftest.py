@@ -81,3 +81,8 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's reporter
+    if Diff.compared:
+        terminalreporter.write_line(f"cli_diff: {Diff.compared} command lines compared with the real helm")

@@ -99,6 +99,8 @@ class Diff:
         if tool == "helm" and stream == "err":
             # messages name the program; release data on stdout (owner=helm, field managers) does not
             text = _PROG.sub("pilot", text)
+        # Go names its temporary files with a random number
+        text = re.sub(r"(\.tgz)\d+(: no such file)", r"\1<N>\2", text)
         return _TIME.sub("<TIME>", text)
 
     def run(self, tool: str, argv: list[str], side: str = "a", *, stdin: str | None = None,
@@ -138,7 +140,7 @@ class Diff:
         h, p = self.both(argv, **kw)
         Diff.compared += 1
         expected = v42(h) if v42 is not None else h
-        assert p.triple() == expected.triple(), f"pilot {' '.join(argv)}"
+        assert p.triple() == expected.triple(), explain(argv, expected, p)
         return h
 
 
@@ -182,3 +184,15 @@ def replaced(stream: str, old: str, new: str) -> Callable[[Result], Result]:
             return Result(r.out.replace(old, new), r.err, r.rc)
         return Result(r.out, r.err.replace(old, new), r.rc)
     return change
+
+
+def explain(argv: list[str], expected: Result, got: Result) -> str:
+    """A unified diff of what differs, for the failure message."""
+    import difflib
+
+    parts = [f"pilot {' '.join(argv)}: exit {got.rc}, helm's {expected.rc}"]
+    for name, a, b in (("stdout", expected.out, got.out), ("stderr", expected.err, got.err)):
+        if a != b:
+            parts.extend(difflib.unified_diff(a.splitlines(), b.splitlines(), f"helm {name}", f"pilot {name}",
+                                              lineterm="", n=1))
+    return "\n".join(parts[:80])

@@ -195,7 +195,9 @@ DEBUG_LINES = [
     "template r1 {corpus}/helmtest-schema",
     "template r1 {corpus}/helmtest-schema --debug",
     "template r1 {corpus}/helmtest-schema-negative",
-    "template r1 {corpus}/helmtest-subchart --debug",
+    # (the corpus' subchart test chart is not here: its files end with newlines, which 4.2 keeps,
+    # and it prints the default Kubernetes version, 1.35 in helm 4.1.4 and 1.36 in Helm 4.2)
+    f"template r1 {C} --debug --kube-version 1.30.0",
     "template r1 {corpus}/helmtest-subchart --show-only charts/subchart1/templates/service.yaml",
     f"template r1 {C} --devel --debug",
     "lint {corpus}/helmtest-schema-negative",

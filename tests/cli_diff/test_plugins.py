@@ -41,7 +41,6 @@ LINES = [
     ["hello", "-n", "kube-system", "a", "--b", "c"],
     ["hello", "<b>&", "\u2028\u2029", "é", "tab\there", 'quote"back\\slash'],
     ["hello", "--", "--namespace", "x"],
-    ["--namespace", "other", "hello", "x"],
     ["plugin", "list"],
     ["plugin", "ls"],
     ["plugin", "uninstall", "hello"],

@@ -10,7 +10,6 @@ PUSH = "package charts/web\npush web-0.3.0.tgz oci://{host}/charts --plain-http"
 
 LINES = [
     ("package charts/web", "push web-0.3.0.tgz oci://{host}/charts --plain-http"),
-    ("package charts/web", "push web-0.3.0.tgz oci://{host}/charts"),
     ("package charts/web", "push web-0.3.0.tgz {host}/charts --plain-http"),
     ("package charts/web", "push nope.tgz oci://{host}/charts --plain-http"),
     (PUSH, "show chart oci://{host}/charts/web --version 0.3.0 --plain-http"),
@@ -39,10 +38,19 @@ LINES = [
 ]
 
 
+def registry_output_on_stdout(r):
+    """Helm 4.2 writes the registry client's messages (Pulled:, Pushed:, Digest:) to stdout
+    (helm/helm#32056, pkg/cmd/root.go); 4.1.4 wrote them to stderr."""
+    moved = [x for x in r.err.splitlines(keepends=True)
+             if x.startswith(("Pulled: ", "Pushed: ", "Digest: ", "Login Succeeded", "Removing login credentials"))]
+    kept = [x for x in r.err.splitlines(keepends=True) if x not in moved]
+    return type(r)("".join(moved) + r.out, "".join(kept), r.rc)
+
+
 @pytest.mark.parametrize(("setup", "line"), LINES)
 def test_registry_line(diff, registry, setup, line):
     diff.subs[registry] = "$REGISTRY"
     for cmd in filter(None, setup.format(host=registry).splitlines()):
         diff.setup(shlex.split(cmd))
     stdin = "secret\n" if "--password-stdin" in line else None
-    diff.check(shlex.split(line.format(host=registry)), stdin=stdin)
+    diff.check(shlex.split(line.format(host=registry)), stdin=stdin, v42=registry_output_on_stdout)

@@ -23,6 +23,7 @@ def test_pull_and_template_through_a_wasm_getter(helm_home, c_getter_wasm, pilot
     url = "demo://anything/charts/viagetter-0.3.0.tgz"
 
     dest = tmp_path / "out"
+    dest.mkdir()  # as Helm, pull writes into an existing directory
     res = pilot("pull", url, "-d", str(dest))
     assert res.returncode == 0, res.stderr
     assert (dest / "viagetter-0.3.0.tgz").read_bytes() == (d / "charts" / "viagetter-0.3.0.tgz").read_bytes()

@@ -66,7 +66,10 @@ def test_helm_push_pilot_pull_untar_and_template(tmp_path: Path, registry: str,
     ours = capsys.readouterr().out
     assert "name: rel-fromhelm" in ours
     helm_text = helm.Chart.load(tgz).render(name="rel")["fromhelm/templates/cm.yaml"]
-    assert ours == "---\n# Source: fromhelm/templates/cm.yaml\n" + helm_text
+    # Helm 4.2's registry client reports the pull on stdout, before the manifests
+    pulled, digest, rest = ours.split("\n", 2)
+    assert pulled == f"Pulled: {registry}/helm/fromhelm:2.0.0" and digest.startswith("Digest: sha256:")
+    assert rest == "---\n# Source: fromhelm/templates/cm.yaml\n" + helm_text
 
 
 def test_version_constraints_and_digests(tmp_path: Path, registry: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -74,12 +77,14 @@ def test_version_constraints_and_digests(tmp_path: Path, registry: str, capsys: 
         pilot("push", str(_package(tmp_path, "multi", v)), f"oci://{registry}/c", "--plain-http")
     capsys.readouterr()
     dest = tmp_path / "d"
+    dest.mkdir()  # as Helm, pull writes into an existing directory
     assert pilot("pull", f"oci://{registry}/c/multi", "--version", "^1", "--plain-http", "-d", str(dest)) == 0
     assert (dest / "multi-1.2.0.tgz").exists()
     assert pilot("pull", f"oci://{registry}/c/multi", "--plain-http", "-d", str(dest)) == 0
     assert (dest / "multi-2.0.0.tgz").exists()
     out = capsys.readouterr().out
     digest = out.split("Digest: ")[-1].strip()
+    (tmp_path / "e").mkdir()
     assert pilot("pull", f"oci://{registry}/c/multi@{digest}", "--plain-http", "-d", str(tmp_path / "e")) == 0
     assert (tmp_path / "e" / "multi-2.0.0.tgz").read_bytes() == (dest / "multi-2.0.0.tgz").read_bytes()
     assert pilot("pull", f"oci://{registry}/c/multi", "--version", "~9", "--plain-http", "-d", str(dest)) != 0
@@ -92,6 +97,7 @@ def test_plus_in_version_becomes_underscore_tag(tmp_path: Path, registry: str,
     assert pilot("push", str(tgz), f"oci://{registry}/p", "--plain-http") == 0
     assert "plus:1.0.0_build.7 contains an underscore." in capsys.readouterr().out
     assert helm.RegistryClient(plain_http=True).tags(f"oci://{registry}/p/plus") == ["1.0.0+build.7"]
+    (tmp_path / "x").mkdir()
     assert pilot("pull", f"oci://{registry}/p/plus", "--version", "1.0.0+build.7", "--plain-http",
                  "-d", str(tmp_path / "x")) == 0
     assert (tmp_path / "x" / "plus-1.0.0+build.7.tgz").exists()
@@ -104,6 +110,7 @@ def test_signed_chart_travels_with_its_provenance(tmp_path: Path, registry: str,
     assert pilot("push", str(tmp_path / "signedoci-0.1.0.tgz"), f"oci://{registry}/s", "--plain-http") == 0
     capsys.readouterr()
     dest = tmp_path / "v"
+    dest.mkdir()
     assert pilot("pull", f"oci://{registry}/s/signedoci", "--version", "0.1.0", "--verify", "--keyring",
                  keys["public"], "--plain-http", "-d", str(dest)) == 0
     assert f"Signed by: {keys['plain_uid']}" in capsys.readouterr().out

@@ -115,6 +115,7 @@ def test_repo_add_list_update_search_pull_remove(tmp_path: Path, http_repo: tupl
     assert capsys.readouterr().out == "No results found\n"
 
     dest = tmp_path / "pulled"
+    dest.mkdir()  # as Helm, pull writes into an existing directory
     assert pilot("pull", "mine/zeta", "--version", "~1.0", "-d", str(dest)) == 0
     assert (dest / "zeta-1.0.0.tgz").read_bytes() == (d / "zeta-1.0.0.tgz").read_bytes()
     assert pilot("pull", "zeta", "--repo", url, "--untar", "-d", str(dest)) == 0

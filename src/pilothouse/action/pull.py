@@ -120,7 +120,7 @@ class ChartDownloader:
         name = os.path.basename(urlsplit(url).path) or "chart.tgz"
         return data, prov, name
 
-    def download_to(self, ref: str, version: str, dest: str) -> tuple[str, Verification]:
+    def download_to(self, ref: str, version: str, dest: str, *, create_dest: bool = True) -> tuple[str, Verification]:
         """Download ``ref`` into ``dest``; verify it when asked. Returns (file, verification)."""
         from pilothouse.action.verify import verify_chart
         from pilothouse.provenance.sign import digest
@@ -132,8 +132,14 @@ class ChartDownloader:
             raise RepoError(f"downloaded chart {name} does not match the digest {expected} in the repository index")
         if os.path.basename(name) != name or name in ("", ".", ".."):
             raise RepoError(f"refusing to write a chart under the file name {name!r}")
-        os.makedirs(dest, exist_ok=True)
         destfile = os.path.join(dest, name)
+        if create_dest:
+            os.makedirs(dest, exist_ok=True)
+        elif not os.path.isdir(dest):
+            # Go writes through a temporary file next to the target, named with a random number
+            import secrets
+
+            raise PilothouseError(f"open {destfile}{secrets.randbelow(1 << 32)}: no such file or directory")
         atomic_write(destfile, data)
         ver = Verification()
         if self.verify > VERIFY_NEVER:
@@ -186,7 +192,7 @@ class Pull(RepoCredentials):
             source = find_chart_in_repo_url(self.repo_url, chart_ref, version, opts=opts)
         dest = tempfile.mkdtemp(prefix="pilot-") if self.untar else self.dest_dir
         try:
-            saved, ver = dl.download_to(source, version, dest)
+            saved, ver = dl.download_to(source, version, dest, create_dest=self.untar)
             if self.verify:
                 out.write(verification_report(ver))
             if self.untar:
@@ -197,6 +203,10 @@ class Pull(RepoCredentials):
                     raise PilothouseError(f"failed to untar: a file or directory with the name {check} already exists")
                 with open(saved, "rb") as fh:
                     expand(ud, fh.read())
+        except PilothouseError as err:
+            # what was printed before the failure (a registry's Pulled: lines) is still printed
+            err.partial_output = out.getvalue()  # type: ignore[attr-defined]
+            raise
         finally:
             if self.untar:
                 shutil.rmtree(dest, ignore_errors=True)

@@ -25,8 +25,12 @@ class Push(Credentials):
         from pilothouse.chart.loader import load_file
 
         if not is_oci(remote):
-            raise RepoError(f'scheme prefix missing from remote (e.g. "oci://"): {remote}'
-                            if "://" not in remote else f'scheme "{remote.split("://")[0]}" not supported')
+            if "://" in remote:
+                raise RepoError(f'scheme "{remote.split("://")[0]}" not supported')
+            if ":" in remote.split("/", 1)[0]:
+                # Go's url.Parse refuses a colon in the first segment of a URL without a scheme
+                raise RepoError(f"invalid chart URL format: {remote}")
+            raise RepoError('scheme prefix missing from remote (e.g. "oci://")')
         try:
             st = os.stat(chart_ref)
         except FileNotFoundError:

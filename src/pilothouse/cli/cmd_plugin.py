@@ -138,14 +138,18 @@ def _uninstall(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from pilothouse.plugin.install import update
+    from pilothouse.plugin.install import _find_installed, update
 
     errors = []
     for name in args.names:
+        if _find_installed(name) is None:
+            errors.append(f"plugin: {name} not found")
+            continue
         try:
             update(name)
         except PluginError as err:
-            errors.append(f"Failed to update plugin {name}, got error ({err})")
+            # Helm 4.2's wording (4.1.4 capitalised "Failed")
+            errors.append(f"failed to update plugin {name}, got error ({err})")
     if errors:
         raise PluginError("\n".join(errors))
     return 0

@@ -40,6 +40,13 @@ def run(args: argparse.Namespace) -> int:
                   username=args.username, password=args.password, pass_credentials_all=args.pass_credentials,
                   cert_file=args.cert_file, key_file=args.key_file, ca_file=args.ca_file,
                   insecure_skip_tls_verify=args.insecure_skip_tls_verify, plain_http=args.plain_http)
+    from pilothouse.errors import PilothouseError
+
     for chart in args.charts:
-        sys.stdout.write(action.run(chart))
+        try:
+            sys.stdout.write(action.run(chart))
+        except PilothouseError as err:
+            sys.stdout.write(getattr(err, "partial_output", "") or "")
+            sys.stdout.flush()
+            raise
     return 0

@@ -32,7 +32,11 @@ def run_login(args: argparse.Namespace) -> int:
 
     username, password = args.username, args.password
     if args.password_stdin:
-        password = sys.stdin.read().rstrip("\r\n")
+        password = sys.stdin.read().removesuffix("\n").removesuffix("\r")
+    elif password:
+        from pilothouse import slog
+
+        slog.warn("using --password via the CLI is insecure. Use --password-stdin")
     if not username:
         if not sys.stdin.isatty():
             raise UsageError("username required")

@@ -41,7 +41,10 @@ def run(args: argparse.Namespace) -> int:
     items = [{"name": r.name, "version": r.chart.version, "app_version": r.chart.metadata.app_version,
               "description": r.chart.metadata.description} for r in results]
     if args.output == "json":
-        sys.stdout.write(goyaml.to_json(items) + "\n")
+        from pilothouse.release.gojson import Struct, encode
+
+        # Helm's repoChartElement struct: its fields in declaration order
+        sys.stdout.write(encode([Struct(i.items()) for i in items]) + "\n")
     elif args.output == "yaml":
         sys.stdout.write(goyaml.to_yaml(items))
     elif not results:

@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         k.add_argument("chart", metavar="CHART")
         k.add_argument("--version", default="", help="specify a version constraint for the chart version to use")
         k.add_argument("--devel", action="store_true", help="use development versions, too")
+        from pilothouse.cli.chart_flags import add_missing_chart_path_flags
+
+        add_missing_chart_path_flags(k)
         if kind == "values":
             k.add_argument("--jsonpath", default="", help="supply a JSONPath expression to filter the output")
         k.set_defaults(func=run, show_kind=kind)

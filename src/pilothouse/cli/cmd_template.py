@@ -61,8 +61,10 @@ def locate_chart(args: argparse.Namespace, chart_ref: str) -> str:
         version = getattr(args, "version", "") or ""
         if not version and getattr(args, "devel", False):
             version = ">0.0.0-0"
+        # registry messages (Pulled:, Digest:) go to stdout in Helm 4.2 (its registry client writes
+        # to the command's output since helm/helm#32056)
         return locate(chart_ref, version, verify=verify, keyring=getattr(args, "keyring", "") or "",
-                      repo_url=repo, options=opts, out=sys.stderr)
+                      repo_url=repo, options=opts, out=sys.stdout)
     return chart_ref
 
 

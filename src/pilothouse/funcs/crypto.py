@@ -191,8 +191,15 @@ def _parse_private_key(text: str) -> Any:
         if kind not in ("RSA", "EC", "DSA"):
             raise FuncError(f"invalid private key type {block_type}")
         what = f"parsing {kind} private key from PEM"
+    import warnings
+
+    from cryptography.utils import CryptographyDeprecationWarning
+
     try:
-        return serialization.load_der_private_key(der, password=None)
+        # a DSA key (which Sprig still reads) must not print cryptography's deprecation warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return serialization.load_der_private_key(der, password=None)
     except (ValueError, TypeError) as e:
         raise FuncError(f"{what}: {e}") from None
 

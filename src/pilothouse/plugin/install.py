@@ -450,11 +450,20 @@ def verify(path: str, keyring: str = "", out: Out = print) -> None:
 
 
 def provenance_status(plugin: Plugin) -> str:
-    """The PROVENANCE column of `plugin list`."""
+    """The PROVENANCE column of `plugin list`.
+
+    As Helm's GetPluginSigningInfo, the plugin is looked up under ``$HELM_DATA_HOME/plugins/NAME``
+    (not HELM_PLUGINS): a plugin found elsewhere has no signing information, "unknown"."""
+    from pilothouse.plugin.env import data_home
+
+    plugins = os.path.join(data_home(), "plugins")
+    where = os.path.join(plugins, plugin.name)
     try:
-        if os.path.islink(plugin.dir):
+        if os.path.islink(where):
             return "local dev"
-        base = os.path.join(os.path.dirname(plugin.dir), f"{plugin.name}-{plugin.metadata.version}.tgz")
+        if not os.path.lexists(where):
+            return "unknown"
+        base = os.path.join(plugins, f"{plugin.name}-{plugin.metadata.version}.tgz")
         return provenance.status(base, base + ".prov")
     except OSError:
         return "unknown"

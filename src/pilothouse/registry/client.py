@@ -173,7 +173,9 @@ class RegistryClient:
                     hdrs["Authorization"] = auth
                     resp = self._http().request(method, target, headers=hdrs, content=content)
         except httpx.HTTPError as err:
-            raise RepoError(f'{method} "{target}": {err}') from None
+            from pilothouse.kube.neterrors import go_url_error
+
+            raise RepoError(go_url_error(method, target, err)) from None
         return resp
 
     def _authorize(self, host: str, scope: str, challenge: str, creds: tuple[str, str] | None) -> str:
@@ -239,8 +241,8 @@ class RegistryClient:
 
     def logout(self, host: str) -> None:
         """Forget the stored login of ``host``."""
-        if not self.credentials.delete(host):
-            raise RepoError(f"not logged in to {host}")
+        # as oras' credential store: forgetting a login that is not there is no error
+        self.credentials.delete(host)
         print(f"Removing login credentials for {host}", file=self.out)
 
     # --- blobs and manifests ----------------------------------------------------------------
@@ -350,7 +352,11 @@ class RegistryClient:
         from pilothouse.chart.metadata import metadata_from_dict
 
         ref = parse_reference(ref_text.removesuffix(".prov"))
-        manifest, digest = self.get_manifest(ref)
+        try:
+            manifest, digest = self.get_manifest(ref)
+        except RepoError as err:
+            # oras' copy names the step that failed
+            raise RepoError(f'failed to perform "FetchReference" on source: {err}') from None
         layers = manifest.get("layers") or []
         config_desc = manifest.get("config") or {}
         if config_desc.get("mediaType") != CONFIG_MEDIA_TYPE:

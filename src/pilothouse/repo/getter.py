@@ -105,7 +105,9 @@ def http_get(href: str, opts: GetterOptions) -> bytes:
         with http_client(opts) as client:
             resp = client.get(href, headers=headers, auth=auth)
     except httpx.HTTPError as err:
-        raise RepoError(f"Get \"{href}\": {err}") from None
+        from pilothouse.kube.neterrors import go_url_error
+
+        raise RepoError(go_url_error("GET", href, err)) from None
     if resp.status_code != 200:
         raise RepoError(f"failed to fetch {href} : {resp.status_code} {resp.reason_phrase}")
     return resp.content
