@@ -91,6 +91,7 @@ class Upgrade(ReleaseChange):
         cfg = self.cfg
         if self.planned is None:  # a planned revision was checked when it was planned
             check_chart(chart)
+        self._chart = chart
         self._check_hide_secret()
         try:
             last = cfg.releases.last(name)

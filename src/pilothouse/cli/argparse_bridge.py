@@ -180,12 +180,25 @@ def build_namespace(chain: list[argparse.ArgumentParser], path: list[str], value
             continue
         if action.nargs in (None, "?", 1):
             if rest:
-                item = rest.pop(0)
+                item = _positional(action, rest.pop(0))
                 setattr(ns, action.dest, [item] if action.nargs == 1 else item)
         elif action.nargs in ("*", "+", argparse.REMAINDER):
-            setattr(ns, action.dest, rest)
+            setattr(ns, action.dest, [_positional(action, item) for item in rest])
             rest = []
     return ns
+
+
+def _positional(action: argparse.Action, value: str) -> Any:
+    """A positional argument converted by its declared type (e.g. a revision number)."""
+    if action.type is None or action.nargs == argparse.REMAINDER:
+        return value
+    try:
+        return action.type(value)
+    except (ValueError, TypeError, argparse.ArgumentTypeError) as err:
+        from pilothouse.errors import PilothouseError
+
+        name = (action.metavar if isinstance(action.metavar, str) else action.dest).upper()
+        raise PilothouseError(f"invalid {name} {go_quote(value)}: {err}") from None
 
 
 def _apply(parser: argparse.ArgumentParser, ns: argparse.Namespace, flag: Flag, value: str) -> None:

@@ -24,8 +24,10 @@ def register(ps: argparse._SubParsersAction) -> None:
                    help="map a named credential to an environment variable or a file")
     c.add_argument("--unset-secret", action="append", default=[], metavar="NAME", help="remove a credential")
     c.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="set a config value")
-    c.add_argument("--always", action=argparse.BooleanOptionalAction, default=None,
-                   help="run this policy plugin in every operation")
+    # two plain flags (pflag has no --[no-] pairs): --always=false is the same as --no-always
+    c.add_argument("--always", action="store_true", default=None, help="run this policy plugin in every operation")
+    c.add_argument("--no-always", dest="always", action="store_false", default=None,
+                   help="stop running this policy plugin in every operation")
     c.set_defaults(plugin_func=run)
 
 

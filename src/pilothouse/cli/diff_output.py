@@ -36,11 +36,14 @@ _KEY = re.compile(r"([a-z0-9-]+), ([a-z0-9.-]+), (\w+) \(([^)]+)\)")
 FORMATS = ("diff", "simple", "template", "json", "dyff", "structured")
 
 
-def use_color(no_color: bool, color: bool) -> bool:
-    """helm-diff's rule: ``--color``/``HELM_DIFF_COLOR`` win, else a terminal whose TERM is not dumb."""
-    if no_color:
+def use_color(no_color: bool, color: bool | str) -> bool:
+    """helm-diff's rule: ``--color``/``HELM_DIFF_COLOR`` win, else a terminal whose TERM is not dumb.
+
+    ``color`` is helm-diff's boolean ``--color`` or the value of the global ``--color``
+    (never, auto, always; "auto" decides as if no flag was given)."""
+    if no_color or color == "never":
         return False
-    if color:
+    if color is True or color == "always":
         return True
     env = os.environ.get("HELM_DIFF_COLOR", "").lower()
     if env in ("1", "true", "t"):
