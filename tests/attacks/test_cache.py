@@ -41,8 +41,13 @@ import json, sys
 from pilothouse.plugin import cache
 from pilothouse.plugin.runtimes import extism
 path = sys.argv[1]
+from pilothouse.plugin.runtimes import wasmtime_ffi as wt
 mod = extism.load_module(path)
-print(json.dumps(sorted(mod.func_exports())))
+# which code really runs: instantiate the loaded module and look its exports up
+store = wt.Store(extism.engine((True, True)))
+inst = wt.Linker(extism.engine((True, True))).instantiate(store, mod)
+print(json.dumps(sorted(n for n in ("from_a", "from_b", "from_c") if inst.func(store.ctx, n) is not None)))
+store.close()
 """
 
 

@@ -61,12 +61,27 @@ def normalise(text: str, keep: tuple[str, ...] = ()) -> str:
     return text
 
 
+# Pilothouse's own top-level commands (plans, helm-diff's commands, drift): listed where Helm lists
+# its commands (root help, completion), a difference on purpose
+PILOT_ONLY = ("apply", "diff", "drift",
+              # and flags of its own: policy gates, values references, waiting with fail-fast and progress
+              "--policy", "--policy-mode", "--resolve", "--fail-grace", "--logs", "--progress",
+              "--sequence-annotations", "--plan", "--drift")
+
+
+def without_pilot_only(text: str) -> str:
+    """``text`` without the lines that list one of Pilothouse's own commands."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if (line.split() or [""])[0].split("\t")[0] not in PILOT_ONLY)
+
+
 def both(args: list[str], tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[Outcome, Outcome]:
     """(helm's outcome normalised, pilot's outcome) for the same command line."""
     env = isolated_env(tmp, extra_env)
     helm = run(HELM, args, env, tmp)
     pilot = run(PILOT, args, env, tmp)
     keep = (str(tmp),)
+    pilot = Outcome(pilot.rc, without_pilot_only(pilot.out), without_pilot_only(pilot.err))
     return Outcome(helm.rc, normalise(helm.out, keep), normalise(helm.err, keep)), pilot
 
 

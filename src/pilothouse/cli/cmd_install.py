@@ -33,7 +33,7 @@ def add_wait_flags(p: argparse.ArgumentParser) -> None:
                         "(HIP-0025 sequencing)")
     p.add_argument("--wait-for-jobs", action="store_true", help="with --wait, also wait for Jobs to complete")
     p.add_argument("--timeout", default="5m0s", help="time to wait for any individual Kubernetes operation")
-    from pilothouse.cli.progress_view import add_progress_flags
+    from pilothouse.cli.progress_flags import add_progress_flags
 
     add_progress_flags(p)
 
