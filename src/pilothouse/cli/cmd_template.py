@@ -95,12 +95,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
     p.add_argument("--dry-run", default="client", help='"client" (default) or "server"')
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
+    p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
+                   help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group comments")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import Template, release_name_and_chart
     from pilothouse.cli.chart_loading import load_release_chart
+    from pilothouse.cli.cmd_install import wait_strategy
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, UsageError
 
@@ -132,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         debug=args.debug,
         policies=args.policy,
         policy_mode=args.policy_mode,
+        wait=wait_strategy(args.wait),
     )
     try:
         text = action.run(chart)
