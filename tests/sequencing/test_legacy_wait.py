@@ -102,6 +102,19 @@ def test_failed_job_is_retried_then_reported(stepped):
     legacy_ready.wait(kube, [Resource(job_rt, "default", "migrate", body)], 600, sleep=ticks.sleep)
 
 
+def test_wait_for_delete_polls_until_gone_then_times_out_like_helm(stepped):
+    srv, kube = stepped
+    body = _deployment("web", "ok", ready_after=1)
+    kube.create(DEPLOY, "default", body)
+    res = Resource(DEPLOY, "default", "web", body)
+    ticks = _Ticks(srv)
+    with pytest.raises(legacy_ready.LegacyWaitError, match="^context deadline exceeded$"):
+        legacy_ready.wait_for_delete(kube, [res], 3, clock=ticks.clock, sleep=ticks.sleep)
+    assert ticks.sleeps == [2.0, 1.0]
+    kube.delete(DEPLOY, "default", "web")
+    legacy_ready.wait_for_delete(kube, [res], 3, clock=ticks.clock, sleep=ticks.sleep)
+
+
 def _helm(srv, *argv: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, KUBECONFIG=srv.kubeconfig_path, HELM_DRIVER="secret")
     for key in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):

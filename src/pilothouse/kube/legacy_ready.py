@@ -327,3 +327,33 @@ def wait(kube: Any, resources: list[Resource], timeout: float, *, jobs: bool = F
         if clock() >= deadline:
             break
     raise LegacyWaitError(DEADLINE)
+
+
+def wait_for_delete(kube: Any, resources: list[Resource], timeout: float, *, interval: float = INTERVAL,
+                    clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Poll until every resource is gone, as Helm's legacy waiter does; any error but a 404 ends the wait."""
+    deadline = clock() + timeout
+
+    def gone() -> bool:
+        for r in resources:
+            try:
+                kube.get(r.rtype, r.namespace, r.name)
+            except ApiError as err:
+                if err.not_found:
+                    continue
+                raise LegacyWaitError(str(err)) from None
+            except KubeError as err:
+                raise LegacyWaitError(str(err)) from None
+            return False
+        return True
+
+    while True:
+        if gone():
+            return
+        left = deadline - clock()
+        if left <= 0:
+            break
+        sleep(min(interval, left))
+        if clock() >= deadline:
+            break
+    raise LegacyWaitError(DEADLINE)

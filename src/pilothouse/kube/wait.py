@@ -114,6 +114,14 @@ class Waiter:
         """Wait until the resources are gone (no-op for hookOnly)."""
         if self.strategy == HOOK_ONLY or not resources:
             return
+        if self.strategy == LEGACY:
+            from pilothouse.kube import legacy_ready
+
+            try:
+                legacy_ready.wait_for_delete(self.kube, resources, timeout or DEFAULT_TIMEOUT, clock=self.clock)
+            except legacy_ready.LegacyWaitError as err:
+                raise WaitError(str(err)) from None
+            return
         deadline = self.clock() + (timeout or DEFAULT_TIMEOUT)
         delay = self.poll
         pending = list(resources)
