@@ -79,7 +79,9 @@ def test_errors_are_helms(pilot):
     assert rc == 1 and err == "Error: release: not found\n"
     pilot("install", "web", CHART)
     rc, _, err = pilot("install", "web", CHART)
-    assert err == "Error: INSTALLATION FAILED: release name check failed: cannot reuse a name that is still in use\n"
+    # helm logs the failed check before the error (helm install twice against the fake server)
+    assert err == ('level=ERROR msg="release name check failed" error="cannot reuse a name that is still in use"\n'
+                   "Error: INSTALLATION FAILED: release name check failed: cannot reuse a name that is still in use\n")
     rc, _, err = pilot("rollback", "web", "7")
     assert err == "Error: release has no 7 version\n"
 
