@@ -79,6 +79,17 @@ def located_with_debug_lines(args: argparse.Namespace, chart_ref: str) -> str:
     return path
 
 
+def _wait_value(value: str) -> str:
+    """``--wait`` as install parses it (kept here: template must not import the install command)."""
+    from pilothouse.errors import UsageError
+
+    strategy = {"true": "watcher", "false": "hookOnly"}.get(value, value)
+    if strategy not in ("watcher", "hookOnly", "legacy", "ordered"):
+        raise UsageError(f'invalid argument "{value}" for "--wait" flag: invalid wait input "{value}". Valid inputs '
+                         "are watcher, hookOnly, legacy, and ordered")
+    return strategy
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="locally render templates", usage="pilot template [NAME] [CHART] [flags]")
     p.add_argument("args", nargs="*", metavar="[NAME] CHART")
@@ -103,7 +114,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import Template, release_name_and_chart
     from pilothouse.cli.chart_loading import load_release_chart
-    from pilothouse.cli.cmd_install import wait_strategy
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, UsageError
 
@@ -135,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         debug=args.debug,
         policies=args.policy,
         policy_mode=args.policy_mode,
-        wait=wait_strategy(args.wait),
+        wait=_wait_value(args.wait),
     )
     try:
         text = action.run(chart)
