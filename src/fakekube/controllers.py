@@ -1,8 +1,9 @@
 """Simulated controllers: statuses that change over time, driven by ticks, not by the clock.
 
 `Controllers.step()` is one tick. Each tick every workload moves one step along its script:
-Deployments, StatefulSets, DaemonSets and ReplicaSets create their Pods (owned directly by the
-workload, no ReplicaSet in between), Jobs create one Pod, Pods start, become ready, fail to pull
+Deployments keep one ReplicaSet per Pod template (`fakekube.replicasets`: owner reference,
+``pod-template-hash`` label, status) and older ones are scaled to zero; ReplicaSets, StatefulSets and
+DaemonSets create their Pods (a Deployment's Pods are owned by its ReplicaSet), Jobs create one Pod, Pods start, become ready, fail to pull
 their image, crash, or stay unschedulable; workloads report what their Pods do. A test can call
 `step()` itself (nothing happens between calls), or the server runs a ticker thread
 (`Server(simulate=True)`, ``--simulate``) so that a client sees progress while it waits; in both
@@ -36,7 +37,7 @@ import hashlib
 import threading
 from typing import Any
 
-from fakekube import errors
+from fakekube import errors, replicasets
 from fakekube.store import Store, now
 
 SIMULATE = "fakekube.pilothouse.io/simulate"
@@ -218,6 +219,12 @@ class Controllers:
         for pod in self._objects(pod_rt):
             for ref in pod["metadata"].get("ownerReferences") or []:
                 self._by_owner.setdefault(ref.get("uid"), []).append(pod)
+        self._rs_by_owner: dict[str, list[Obj]] = {}
+        rs_rt = self._rt("apps", "ReplicaSet")
+        for rs in self._objects(rs_rt) if rs_rt is not None else []:
+            for ref in rs["metadata"].get("ownerReferences") or []:
+                if ref.get("controller"):
+                    self._rs_by_owner.setdefault(ref.get("uid"), []).append(rs)
         for group, kind in _WORKLOADS:
             rt = self._rt(group, kind)
             for obj in self._objects(rt):
@@ -323,12 +330,47 @@ class Controllers:
             getattr(self, "_by_owner", {}).setdefault(meta.get("uid"), []).append(made)
         return have_now
 
+    def _replicaset_pods(self, dep: Obj, n: int) -> list[Obj]:
+        """A Deployment's step: its ReplicaSet for the current template at ``n`` replicas, older ones at 0."""
+        rs_rt = self._rt("apps", "ReplicaSet")
+        if rs_rt is None:
+            return self._make_pods(dep, n)
+        ns = dep["metadata"].get("namespace") or ""
+        bucket = self.store._bucket(rs_rt)
+        owned = []
+        for rs in getattr(self, "_rs_by_owner", {}).get(dep["metadata"].get("uid"), []):
+            cur = bucket.get((ns, rs["metadata"]["name"]))
+            if cur is not None and not cur["metadata"].get("deletionTimestamp") and \
+                    replicasets.controlled_by(cur, dep):
+                owned.append(cur)
+        owned.sort(key=lambda o: (o["metadata"].get("creationTimestamp") or "", o["metadata"]["name"]))
+        template = (dep.get("spec") or {}).get("template") or {}
+        new = next((o for o in owned if replicasets.same_template((o.get("spec") or {}).get("template") or {},
+                                                                  template)), None)
+        try:
+            for old in owned:
+                if old is not new and (old.get("spec") or {}).get("replicas") != 0:
+                    scaled = copy.deepcopy(old)
+                    scaled["spec"]["replicas"] = 0
+                    self.store.update(rs_rt, ns, old["metadata"]["name"], scaled)
+            if new is None:
+                new = self.store.create(rs_rt, ns, replicasets.new_replicaset(dep, n))
+                self._rs_by_owner.setdefault(dep["metadata"].get("uid"), []).append(new)
+            elif (new.get("spec") or {}).get("replicas") != n:
+                scaled = copy.deepcopy(new)
+                scaled["spec"]["replicas"] = n
+                new = self.store.update(rs_rt, ns, new["metadata"]["name"], scaled)
+        except errors.ApiError:
+            # a name taken by an object the Deployment does not own: no ReplicaSet, Pods of its own
+            return self._make_pods(dep, n)
+        return self._make_pods(new, n)
+
     def _workload(self, rt: Any, obj: Obj) -> None:
         age = self._age_of(rt, obj)
         spec = obj.get("spec") or {}
         gen = obj["metadata"].get("generation", 1)
         n = 1 if rt.kind == "DaemonSet" else int(spec.get("replicas", 1) if spec.get("replicas") is not None else 1)
-        pods = self._make_pods(obj, n)
+        pods = self._replicaset_pods(obj, n) if rt.kind == "Deployment" else self._make_pods(obj, n)
         ready = sum(1 for p in pods if _pod_ready(p))
         stamp = now()
         from fakekube import workloads

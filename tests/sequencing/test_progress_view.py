@@ -32,7 +32,9 @@ def test_terminal_gets_a_table_redrawn_in_place():
 
 def test_pipe_gets_one_plain_line_per_change():
     out = io.StringIO()
-    view = make_view("auto", out)
+    # without a terminal, plain lines for --wait=ordered; other waits print nothing, as helm does
+    assert make_view("auto", out) is None
+    view = make_view("auto", out, ordered=True)
     assert isinstance(view, PlainView)
     view(ObjectStatus("Job", "default", "migrate", "InProgress", "Job in progress", 0, 1, 0.0))
     view(PodLog("default", "migrate-x", "boom\n"))

@@ -197,6 +197,9 @@ class Install(ReleaseChange):
         rel = Release(name=self.release_name, namespace=ns, version=1, chart=chart_record(chart), config=vals,
                       info=Info(first_deployed=now, last_deployed=now, status=UNKNOWN), labels=dict(self.labels),
                       apply_method=APPLY_SSA if self.server_side else APPLY_CSA)
+        from pilothouse.action.sequence_record import mark
+
+        mark(rel, self.wait == "ordered")
         rendered = self._render_release(chart, top, include_crds=self.include_crds)
         rel.hooks = rendered.hooks
         rel.manifest = rendered.manifest

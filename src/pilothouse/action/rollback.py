@@ -36,6 +36,8 @@ class Rollback:
     max_history: int = 0
     policies: list[str] = field(default_factory=list)
     policy_mode: str = "enforce"
+    # whether a revision recorded as sequenced is rolled back to in order when ``wait`` is the default
+    follow_recorded_order: bool = True
 
     def run(self, name: str) -> Release:
         """Roll ``name`` back to ``version`` (0: the previous revision); returns the new revision."""
@@ -43,6 +45,19 @@ class Rollback:
         cfg.kube.is_reachable()
         cfg.releases.max_history = self.max_history
         current, target, ssa = self._prepare(name)
+        from pilothouse.action.sequence_record import effective_wait, mark
+
+        # HIP-0025: a revision applied in order is rolled back to in that order unless told otherwise
+        asked = self.wait
+        self.wait = effective_wait(asked, self.follow_recorded_order, target)
+        mark(target, self.wait == "ordered")
+        try:
+            return self._rollback(current, target, ssa)
+        finally:
+            self.wait = asked
+
+    def _rollback(self, current: Release, target: Release, ssa: bool) -> Release:
+        cfg = self.cfg
         from pilothouse.plugin.types.policy import check_release
 
         check_release(self.policies, self.policy_mode, target, "rollback", cfg.kube)

@@ -135,15 +135,45 @@ def batch_manifest(batch: Batch) -> str:
     return "".join(f"---\n{d.text}\n" for d in batch.docs)
 
 
-def annotate_template(batches: list[Batch]) -> str:
-    """``pilot template`` output in apply order with HIP-0025's resource-group comments."""
-    out = []
+def _display_path(chart_path: str) -> str:
+    # HIP-0025 names a subchart's groups ``<chart>/<subchart> <group>``, without the charts/ folders
+    return chart_path.replace("/charts/", "/")
+
+
+def annotate_template(batches: list[Batch], conventions: Iterable[str] = ()) -> str:
+    """``pilot template --wait=ordered``: the documents in apply order, each resource group between
+    HIP-0025's ``## START resource-group: <chart>[/<subchart>] <group>`` and ``## END ...`` comments.
+
+    Documents and group blocks are separated by ``---`` as in the HIP's example (which starts with
+    the first ``## START`` line); objects without a group follow their chart's groups, each after a
+    ``---`` as helm prints them, with no comments around them.
+    """
+    from pilothouse.manifest.sequence import group_of
+
+    out: list[str] = []
     for b in batches:
-        out.append(f"## START resource-group: {b.label}\n")
+        groups: dict[str, list[str]] = {}
+        loose: list[str] = []
         for d in b.docs:
-            out.append(f"---\n{d.text}\n")
-        out.append(f"## END resource-group: {b.label}\n")
+            g = group_of(d, conventions)[0]
+            text = d.text.strip("\n") + "\n"
+            if g:
+                groups.setdefault(f"{_display_path(d.chart_path)} {g}", []).append(text)
+            else:
+                loose.append(text)
+        for label in sorted(groups):
+            if out:
+                out.append("---\n")
+            out.append(f"## START resource-group: {label}\n" + "---\n".join(groups[label]) +
+                       f"## END resource-group: {label}\n")
+        # an object outside any group is printed as helm prints every object
+        out.extend("---\n" + text for text in loose)
     return "".join(out)
+
+
+def template_in_order(chart: Any, manifest: str, conventions: Iterable[str] = ()) -> str:
+    """The rendered manifest as ``pilot template --wait=ordered`` prints it (see `annotate_template`)."""
+    return annotate_template(plan_release(chart, manifest, conventions), conventions)
 
 
 def resource_batches(kube: Any, batches: list[Batch], resources: list[Any], namespace: str) -> list[list[Any]]:

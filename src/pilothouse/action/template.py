@@ -81,6 +81,8 @@ class Template:
     debug: bool = False
     policies: list[str] = field(default_factory=list)
     policy_mode: str = "enforce"
+    # "ordered": print in HIP-0025 apply order with resource-group comments; any other value: as Helm
+    wait: str = "hookOnly"
 
     def run(self, chart: Any) -> str:
         """Render ``chart`` (a loaded chart) and return what `helm template` prints."""
@@ -109,6 +111,11 @@ class Template:
 
         check_release(chart, rendered.manifest)
         text = rendered.manifest.strip() + "\n"
+        if self.wait == "ordered" and rendered.manifest.strip():
+            from pilothouse.action.sequencing import template_in_order
+
+            # HIP-0025: in the order an install would apply them, resource groups marked by comments
+            text = template_in_order(chart, rendered.manifest)
         if not self.disable_hooks:
             for hook in rendered.hooks:
                 if self.skip_tests and hook.is_test():

@@ -40,6 +40,8 @@ class Uninstall:
     description: str = ""
     cascade: str = "background"
     sequence_annotations: tuple[str, ...] = ()
+    # whether a release recorded as sequenced is uninstalled in reverse order when ``wait`` is the default
+    follow_recorded_order: bool = True
     errors: list[str] = field(default_factory=list)
 
     def run(self, name: str) -> UninstallResult:
@@ -72,6 +74,18 @@ class Uninstall:
                 self._purge(rels)
                 return UninstallResult(rel)
             raise ReleaseError(f'the release named "{name}" is already deleted')
+        from pilothouse.action.sequence_record import effective_wait
+
+        # HIP-0025: a release applied in order is removed in reverse order unless told otherwise
+        asked = self.wait
+        self.wait = effective_wait(asked, self.follow_recorded_order, rel)
+        try:
+            return self._uninstall(name, rels, rel)
+        finally:
+            self.wait = asked
+
+    def _uninstall(self, name: str, rels: list[Release], rel: Release) -> UninstallResult:
+        cfg = self.cfg
         rel.info.status = UNINSTALLING
         rel.info.deleted = timeutil.now()
         rel.info.description = "Deletion in progress (or silently failed)"

@@ -128,6 +128,9 @@ class Upgrade(ReleaseChange):
                       status=PENDING_UPGRADE, description="Preparing upgrade", notes=rendered.notes),
             manifest=rendered.manifest, hooks=rendered.hooks, labels=merge_custom_labels(last.labels, self.labels),
             apply_method=APPLY_SSA if ssa else APPLY_CSA)
+        from pilothouse.action.sequence_record import mark
+
+        mark(upgraded, self.wait == "ordered")
         try:
             cfg.kube.build(rendered.manifest, namespace=current.namespace)
         except PilothouseError as err:

@@ -14,6 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("release", metavar="RELEASE")
     p.add_argument("revision", nargs="?", default=None, metavar="REVISION")
     add_wait_flags(p)
+    # no --wait: a release recorded as applied in order (HIP-0025) is handled in that order
+    p.set_defaults(wait=None)
     p.add_argument("--dry-run", nargs="?", const="client", default=None, help="simulate a rollback")
     p.add_argument("--force-replace", "--force", dest="force_replace", action="store_true",
                    help="force resource updates by replacement")
@@ -49,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     attach(cfg, args)
     Rollback(cfg, version=version, dry_run=dry_run_value(args.dry_run),
-             wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs, timeout=parse_duration(args.timeout),
+             wait=wait_strategy(args.wait or "hookOnly"), follow_recorded_order=args.wait is None,
+             wait_for_jobs=args.wait_for_jobs, timeout=parse_duration(args.timeout),
              disable_hooks=args.no_hooks, server_side=args.server_side, force_conflicts=args.force_conflicts,
              force_replace=args.force_replace, cleanup_on_fail=args.cleanup_on_fail,
              max_history=args.history_max, policies=args.policy, policy_mode=args.policy_mode).run(args.release)

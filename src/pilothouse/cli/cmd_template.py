@@ -81,6 +81,17 @@ def located_with_debug_lines(args: argparse.Namespace, chart_ref: str) -> str:
     return path
 
 
+def _wait_value(value: str) -> str:
+    """``--wait`` as install parses it (kept here: template must not import the install command)."""
+    from pilothouse.errors import UsageError
+
+    strategy = {"true": "watcher", "false": "hookOnly"}.get(value, value)
+    if strategy not in ("watcher", "hookOnly", "legacy", "ordered"):
+        raise UsageError(f'invalid argument "{value}" for "--wait" flag: invalid wait input "{value}". Valid inputs '
+                         "are watcher, hookOnly, legacy, and ordered")
+    return strategy
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="locally render templates", usage="pilot template [NAME] [CHART] [flags]")
     p.add_argument("args", nargs="*", metavar="[NAME] CHART")
@@ -97,6 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
     p.add_argument("--dry-run", default="client", help='"client" (default) or "server"')
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
+    p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
+                   help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group comments")
     p.set_defaults(func=run)
 
 
@@ -134,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
         debug=args.debug,
         policies=args.policy,
         policy_mode=args.policy_mode,
+        wait=_wait_value(args.wait),
     )
     try:
         text = action.run(chart)

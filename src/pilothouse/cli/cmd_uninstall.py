@@ -11,6 +11,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("uninstall", help="uninstall a release", usage="pilot uninstall RELEASE_NAME [...] [flags]")
     p.add_argument("names", nargs="+", metavar="RELEASE_NAME")
     add_wait_flags(p)
+    # no --wait: a release recorded as applied in order (HIP-0025) is handled in that order
+    p.set_defaults(wait=None)
     p.add_argument("--dry-run", action="store_true", help="simulate a uninstall")
     p.add_argument("--no-hooks", action="store_true", help="prevent hooks from running during uninstallation")
     p.add_argument("--ignore-not-found", action="store_true", help='treat "release not found" as a success')
@@ -34,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     action = Uninstall(cfg, disable_hooks=args.no_hooks, dry_run=args.dry_run,
                        ignore_not_found=args.ignore_not_found, keep_history=args.keep_history,
-                       wait=wait_strategy(args.wait), timeout=parse_duration(args.timeout),
+                       wait=wait_strategy(args.wait or "hookOnly"), follow_recorded_order=args.wait is None,
+                       timeout=parse_duration(args.timeout),
                        description=args.description, cascade=args.cascade)
     attach(cfg, args, action)
     for name in args.names:

@@ -2,7 +2,8 @@
 
 Strategies: ``watcher`` (kstatus, the default of a bare ``--wait``) and ``ordered`` (HIP-0025: the
 same per batch) wait with watches and stop as soon as an object has failed
-(`pilothouse.kube.watchwait`); ``legacy`` polls as Helm 3 did; ``hookOnly`` (the default) awaits
+(`pilothouse.kube.watchwait`); ``legacy`` polls every 2 s with Helm 3's ready checker
+(`pilothouse.kube.legacy_ready`); ``hookOnly`` (the default) awaits
 only hooks. Hooks are always awaited with Helm's Job/Pod readers: a Job must complete, a Pod must
 succeed.
 """
@@ -67,6 +68,14 @@ class Waiter:
         WatchWaiter(self.kube, jobs=jobs, fail_grace=self.fail_grace, progress=self.progress,
                     logs=self.logs).wait(resources, timeout)
 
+    def _legacy(self, resources: list[Resource], timeout: float, *, jobs: bool) -> None:
+        from pilothouse.kube import legacy_ready
+
+        try:
+            legacy_ready.wait(self.kube, resources, timeout or DEFAULT_TIMEOUT, jobs=jobs, clock=self.clock)
+        except legacy_ready.LegacyWaitError as err:
+            raise WaitError(str(err)) from None
+
     # --- what Helm's actions call ------------------------------------------------------------
 
     def wait(self, resources: list[Resource], timeout: float) -> None:
@@ -77,7 +86,7 @@ class Waiter:
         if self.strategy in (WATCHER, ORDERED):
             self._watching(todo, timeout, jobs=False)
             return
-        self._until(todo, timeout, kstatus.compute)
+        self._legacy(resources, timeout, jobs=False)
 
     def wait_with_jobs(self, resources: list[Resource], timeout: float) -> None:
         """Like `wait`, and Jobs must also complete."""
@@ -86,13 +95,7 @@ class Waiter:
         if self.strategy in (WATCHER, ORDERED):
             self._watching(resources, timeout, jobs=True)
             return
-
-        def reader(obj: dict[str, Any]) -> kstatus.Result:
-            if obj.get("kind") == "Job":
-                return kstatus.job_status(obj)
-            return kstatus.compute(obj)
-
-        self._until(resources, timeout, reader)
+        self._legacy(resources, timeout, jobs=True)
 
     def watch_until_ready(self, resources: list[Resource], timeout: float) -> None:
         """Hooks: Jobs must complete and Pods succeed; other kinds are ready at once."""
@@ -110,6 +113,14 @@ class Waiter:
     def wait_for_delete(self, resources: list[Resource], timeout: float) -> None:
         """Wait until the resources are gone (no-op for hookOnly)."""
         if self.strategy == HOOK_ONLY or not resources:
+            return
+        if self.strategy == LEGACY:
+            from pilothouse.kube import legacy_ready
+
+            try:
+                legacy_ready.wait_for_delete(self.kube, resources, timeout or DEFAULT_TIMEOUT, clock=self.clock)
+            except legacy_ready.LegacyWaitError as err:
+                raise WaitError(str(err)) from None
             return
         deadline = self.clock() + (timeout or DEFAULT_TIMEOUT)
         delay = self.poll
