@@ -1,16 +1,17 @@
 """Parsed files kept between runs, keyed by the digest of their bytes.
 
 A command that reads the same kubeconfig on every run need not parse its YAML every time: the
-parsed document is stored as JSON under ``$HELM_CACHE_HOME/pilothouse/parsed/`` and found again
-by the SHA-256 of the file's content (never by its modification time), so any change to the file
-is a miss. Only documents that survive a JSON round trip unchanged are stored; entries are
-bounded in size and number, written atomically, and a damaged or unreadable entry is a miss.
-Failing to use the cache never fails a command.
+parsed document is stored as JSON next to the compiled templates (``$PILOTHOUSE_CACHE_DIR/parsed``
+or else ``$XDG_CACHE_HOME/pilothouse/parsed``, ``~/.cache`` by default; ``PILOTHOUSE_CACHE_DIR=``
+turns caching off) and found again by the SHA-256 of the file's content (never by its
+modification time), so any change to the file is a miss. Only documents that survive a JSON
+round trip unchanged are stored; entries are bounded in size and number, written atomically,
+and only entries owned by the current user are read (a kubeconfig says where credentials go).
+A damaged, foreign or unreadable entry is a miss; failing to use the cache never fails a command.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -22,24 +23,34 @@ MAX_ENTRIES = 64
 MAX_ENTRY_BYTES = 1 << 20
 
 
-def _dir(kind: str) -> str:
-    from pilothouse.plugin.env import cache_home
-
-    return os.path.join(cache_home(), "pilothouse", "parsed", kind)
+def _dir(kind: str) -> str | None:
+    # the same root as the template compile cache (gotemplate.cache), without importing it
+    env = os.environ.get("PILOTHOUSE_CACHE_DIR")
+    if env is not None:
+        return os.path.join(env, "parsed", kind) if env else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.environ.get("HOME") or os.path.expanduser("~"),
+                                                                 ".cache")
+    return os.path.join(base, "pilothouse", "parsed", kind) if os.path.isabs(base) else None
 
 
 def cached_parse(kind: str, data: bytes, parse: Callable[[bytes], Any]) -> Any:
     """``parse(data)``, or the result stored for these very bytes by an earlier run."""
-    if len(data) > MAX_ENTRY_BYTES or os.environ.get("PILOTHOUSE_NO_PARSE_CACHE"):
+    directory = _dir(kind)
+    if directory is None or len(data) > MAX_ENTRY_BYTES:
         return parse(data)
-    key = hashlib.sha256(_FORMAT + kind.encode() + b"\0" + data).hexdigest()
     try:
-        directory = _dir(kind)
-        path = os.path.join(directory, key + ".json")
+        from _sha256 import sha256  # the builtin module: importing hashlib loads OpenSSL's
+    except ImportError:
+        from hashlib import sha256
+    key = sha256(_FORMAT + kind.encode() + b"\0" + data).hexdigest()
+    path = os.path.join(directory, key + ".json")
+    try:
         with open(path, "rb") as fh:
-            stored = fh.read(MAX_ENTRY_BYTES + 1)
-        if len(stored) <= MAX_ENTRY_BYTES:
-            return json.loads(stored)
+            if not hasattr(os, "getuid") or os.fstat(fh.fileno()).st_uid == os.getuid():
+                stored = fh.read(MAX_ENTRY_BYTES + 1)
+                if len(stored) <= MAX_ENTRY_BYTES:
+                    return json.loads(stored)
     except (OSError, ValueError):
         pass
     doc = parse(data)

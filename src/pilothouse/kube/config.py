@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +61,8 @@ class ClusterConfig:
 
 
 def _write_temp(cfg: ClusterConfig, data: bytes) -> str:
+    import tempfile  # only for certificates given inline or by an exec plugin
+
     fd, path = tempfile.mkstemp(prefix="pilot-kube-")
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
@@ -72,6 +72,7 @@ def _write_temp(cfg: ClusterConfig, data: bytes) -> str:
 
 def run_exec_plugin(spec: dict[str, Any]) -> dict[str, Any]:
     """Run a client-go exec credential plugin and return its ``status``."""
+    import subprocess
     cmd = [spec.get("command", "")] + list(spec.get("args") or [])
     env = dict(os.environ)
     for item in spec.get("env") or []:
