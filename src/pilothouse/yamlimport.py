@@ -19,8 +19,8 @@ from typing import Any
 _lock = threading.Lock()
 
 
-class _DeferredPattern:
-    """A compiled pattern that is compiled when first used."""
+class DeferredPattern:
+    """``re.compile(*args)``, compiled when first used (for patterns most runs never need)."""
 
     __slots__ = ("_args", "_compiled")
 
@@ -52,7 +52,7 @@ def import_yaml() -> ModuleType:
     with _lock:
         if "yaml" in sys.modules:
             return sys.modules["yaml"]
-        re.compile = _DeferredPattern  # type: ignore[assignment]
+        re.compile = DeferredPattern  # type: ignore[assignment]
         try:
             import yaml
             import yaml._yaml  # noqa: F401 - the C parser, the reason for importing PyYAML
