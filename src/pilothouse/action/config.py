@@ -7,30 +7,23 @@ directly around a memory store.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from pilothouse.errors import PilothouseError, ReleaseError
+from pilothouse.action.names import INVALID_NAME, validate_release_name  # noqa: F401 - their old home
+from pilothouse.errors import PilothouseError
+from pilothouse.lazylog import LazyLogger
 from pilothouse.release.model import Release
 from pilothouse.release.storage import Storage
 
-_VALID_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-INVALID_NAME = ("invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*"
-                "[a-z0-9])?)*$ and the length must not be longer than 53")
+if TYPE_CHECKING:
+    import logging
+
 ERR_PENDING = "another operation (install/upgrade/rollback) is in progress"
-
-
-def validate_release_name(name: str) -> None:
-    """Helm's ValidateReleaseName (raises `ReleaseError` with ``no name provided`` or the regex message)."""
-    if not name:
-        raise ReleaseError("no name provided")
-    if len(name) > 53 or not _VALID_NAME.match(name):
-        raise ReleaseError(INVALID_NAME)
 
 
 def parse_duration(text: str | float | int) -> float:
@@ -61,7 +54,7 @@ class Configuration:
     releases: Storage
     kube_factory: Callable[[], Any] | None = None
     namespace: str = "default"
-    log: logging.Logger = field(default_factory=lambda: logging.getLogger("pilothouse"))
+    log: logging.Logger = field(default_factory=lambda: LazyLogger("pilothouse"))  # type: ignore[assignment]
     capabilities: Any = None
     hook_output: IO[str] = field(default_factory=lambda: sys.stdout)
     _kube: Any = None

@@ -178,7 +178,7 @@ def _go_path_match(pattern: str, name: str) -> bool:
 def _check_name(name: str) -> None:
     """Install's name check, which `helm template` runs too (only the in-use check is skipped)."""
     from pilothouse import slog
-    from pilothouse.action.config import validate_release_name
+    from pilothouse.action.names import validate_release_name
     from pilothouse.errors import ReleaseError
 
     try:

@@ -13,7 +13,6 @@ Run on the loaded chart with the user's values before coalescing:
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from pilothouse.chart.model import Chart, Dependency
@@ -30,8 +29,9 @@ from pilothouse.chart.values import (
 )
 from pilothouse.errors import ChartError
 from pilothouse.gotemplate.gotypes import StrMap
+from pilothouse.lazylog import LazyLogger
 
-log = logging.getLogger("pilothouse.chart")
+log = LazyLogger("pilothouse.chart")
 
 
 def is_compatible_range(constraint: str, version: str) -> bool:

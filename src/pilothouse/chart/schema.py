@@ -12,7 +12,6 @@ Drafts 4, 6, 7, 2019-09 and 2020-12 are read (``$schema``; 2020-12 when absent).
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
 import re
@@ -22,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
 from pilothouse.errors import ValuesError
+from pilothouse.lazylog import LazyLogger
 
 if TYPE_CHECKING:
     from pilothouse.chart.model import Chart
 
-log = logging.getLogger("pilothouse.chart")
+log = LazyLogger("pilothouse.chart")
 ROOT_URL = "file:///values.schema.json"
 
 _DRAFTS = {

@@ -8,16 +8,16 @@ dropped. `merge_values` is the variant that keeps nulls (used for import-values)
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pilothouse.errors import ValuesError
+from pilothouse.lazylog import LazyLogger
 
 if TYPE_CHECKING:
     from pilothouse.chart.model import Chart
 
 GLOBAL_KEY = "global"
-log = logging.getLogger("pilothouse.chart")
+log = LazyLogger("pilothouse.chart")
 
 
 def _warn(message: str) -> None:

@@ -48,8 +48,21 @@ VALUE_TYPE_NAMES = {"output": "format", "wait": "WaitStrategy", "post-renderer":
 _DURATION_DEFAULT = re.compile(r"^\d+(h|m|s|ms)(\d+[ms])*$")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter at a fixed width: nothing it formats is shown (help is Cobra's), and
+    asking for the terminal's width would import shutil (and bz2, lzma) in every command."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, 78 if width is None else width)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting (used only to collect declarations)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         from pilothouse.errors import UsageError

@@ -12,13 +12,13 @@ import io
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import IO
 
 from pilothouse.cli import command_table
 from pilothouse.cli.command_table import CommandInfo
 from pilothouse.cli.pflag import Flag, FlagSet, flag_usages, parse_args
 from pilothouse.errors import UsageError
+from pilothouse.slotrecord import SlotRecord
 
 ROOT_NAME = "pilot"
 MIN_NAME_PADDING = 11
@@ -90,14 +90,16 @@ def suggestions(node: CommandInfo, typed: str, extra: Sequence[str] = ()) -> lis
     return [n for n in names if levenshtein(typed, n) <= 2 or n.lower().startswith(typed.lower())]
 
 
-@dataclass
-class Found:
+class Found(SlotRecord):
     """The command Cobra's ``Find`` arrives at."""
 
-    path: list[str]
-    node: CommandInfo
-    args: list[str]
-    plugin: str = ""
+    __slots__ = ("path", "node", "args", "plugin")
+
+    def __init__(self, path: list[str], node: CommandInfo, args: list[str], plugin: str = "") -> None:
+        self.path = path
+        self.node = node
+        self.args = args
+        self.plugin = plugin
 
 
 def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:

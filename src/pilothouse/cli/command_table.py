@@ -10,7 +10,7 @@ the command's flags (the top-level command's module holds its sub-commands too).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pilothouse.slotrecord import SlotRecord
 
 # positional rules, as in Helm's pkg/cmd/require
 NO_ARGS = ("none", 0)
@@ -32,18 +32,22 @@ def at_most(n: int) -> tuple[str, int]:
     return ("max", n)
 
 
-@dataclass
-class CommandInfo:
+class CommandInfo(SlotRecord):
     """One command of the tree."""
 
-    use: str
-    short: str
-    args: tuple[str, int] | None = ANY_ARGS
-    aliases: tuple[str, ...] = ()
-    runnable: bool = True
-    hidden: bool = False
-    module: str = ""
-    children: dict[str, CommandInfo] = field(default_factory=dict)
+    __slots__ = ("use", "short", "args", "aliases", "runnable", "hidden", "module", "children")
+
+    def __init__(self, use: str, short: str, args: tuple[str, int] | None = ANY_ARGS, aliases: tuple[str, ...] = (),
+                 runnable: bool = True, hidden: bool = False, module: str = "",
+                 children: dict[str, CommandInfo] | None = None) -> None:
+        self.use = use
+        self.short = short
+        self.args = args
+        self.aliases = aliases
+        self.runnable = runnable
+        self.hidden = hidden
+        self.module = module
+        self.children = {} if children is None else children
 
     @property
     def name(self) -> str:

@@ -15,10 +15,10 @@ import csv
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from pilothouse.errors import UsageError
+from pilothouse.slotrecord import SlotRecord
 
 
 class FlagError(UsageError):
@@ -274,22 +274,29 @@ def check_value(kind: str, value: str) -> None:
             parse_int(value)
 
 
-@dataclass
-class Flag:
+class Flag(SlotRecord):
     """One pflag flag."""
 
-    name: str
-    shorthand: str = ""
-    kind: str = "string"
-    usage: str = ""
-    default: str = ""              # DefValue: the default as pflag prints it
-    no_opt: str = ""               # NoOptDefVal: the value of ``--flag`` without ``=value``
-    hidden: bool = False
-    deprecated: str = ""
-    dest: str = ""
-    target: Any = None             # what applies a value (an argparse action for command flags)
-    validate: Callable[[str], None] | None = None  # extra check of a value (raises ValueError)
-    annotations: dict[str, list[str]] = field(default_factory=dict)
+    __slots__ = ("name", "shorthand", "kind", "usage", "default", "no_opt", "hidden", "deprecated", "dest", "target",
+                 "validate", "annotations")
+
+    def __init__(self, name: str, shorthand: str = "", kind: str = "string", usage: str = "", default: str = "",
+                 no_opt: str = "", hidden: bool = False, deprecated: str = "", dest: str = "", target: Any = None,
+                 validate: Callable[[str], None] | None = None,
+                 annotations: dict[str, list[str]] | None = None) -> None:
+        self.name = name
+        self.shorthand = shorthand
+        self.kind = kind
+        self.usage = usage
+        self.default = default  # DefValue: the default as pflag prints it
+        self.no_opt = no_opt  # NoOptDefVal: the value of ``--flag`` without ``=value``
+        self.hidden = hidden
+        self.deprecated = deprecated
+        self.dest = dest
+        self.target = target  # what applies a value (an argparse action for command flags)
+        self.validate = validate  # extra check of a value (raises ValueError)
+        self.annotations = {} if annotations is None else annotations
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.kind in ("bool", "boolfunc") and not self.no_opt:
@@ -353,14 +360,17 @@ class FlagSet:
         return f is not None and f.no_opt != ""
 
 
-@dataclass
-class ParseResult:
+class ParseResult(SlotRecord):
     """What ``FlagSet.Parse`` leaves: the flags set (in order) and the arguments."""
 
-    values: list[tuple[Flag, str]] = field(default_factory=list)
-    args: list[str] = field(default_factory=list)
-    args_len_at_dash: int = -1
-    help: bool = False
+    __slots__ = ("values", "args", "args_len_at_dash", "help")
+
+    def __init__(self, values: list[tuple[Flag, str]] | None = None, args: list[str] | None = None,
+                 args_len_at_dash: int = -1, help: bool = False) -> None:  # noqa: A002 - the field's name
+        self.values = [] if values is None else values
+        self.args = [] if args is None else args
+        self.args_len_at_dash = args_len_at_dash
+        self.help = help
 
     def changed(self, name: str) -> bool:
         """Whether the flag called ``name`` was given."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pilothouse.yamlimport import DeferredPattern
+
 PLAIN, SINGLE, DOUBLE, LITERAL = "plain", "single", "double", "literal"
 
 _BREAKS = "\r\n\x85\u2028\u2029"
@@ -59,7 +61,8 @@ class _Analysis:
 _SAFE = re.compile(r"[A-Za-z0-9_/(][A-Za-z0-9_./()+=@%$~'\"<>;!&*|^-]*(?: +[A-Za-z0-9_./()+=@%$~'\"<>;!&*|^-]+)*")
 # Characters that make the plain/quoted writers do more than copy text.
 _BREAKS_RE = re.compile("[\r\n\x85\u2028\u2029]")
-_DOUBLE_PLAIN = re.compile("[ -!#-\\[\\]-~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+# only double-quoted scalars need it, and its class of ranges takes milliseconds to compile
+_DOUBLE_PLAIN = DeferredPattern("[ -!#-\\[\\]-~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
 
 
 def analyze_scalar(value: str, v3: bool = False) -> _Analysis:

@@ -24,6 +24,7 @@ from pilothouse.goyaml.resolve import (
     ResolveError,
     resolve,
 )
+from pilothouse.yamlimport import import_yaml
 
 _SCALAR, _SEQ, _MAP, _ALIAS = 0, 1, 2, 3
 
@@ -94,7 +95,7 @@ def _parse_error(err: Exception) -> GoYAMLFailure:
 
 
 def _compose_documents(data: str | bytes, first_only: bool) -> list[_Node | None]:
-    import yaml
+    yaml = import_yaml()
     from yaml.events import (
         AliasEvent,
         DocumentEndEvent,

@@ -12,7 +12,6 @@ import json
 import ssl
 import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -192,6 +191,8 @@ class KubeClient:
         gvs = [(g, v) for g, versions in self._group_versions() for v in versions]
         missing = [(g, v) for g, v in gvs if (f"{g}/{v}" if g else v) not in self._gv_cache]
         if missing:
+            from concurrent.futures import ThreadPoolExecutor  # (it imports logging)
+
             with ThreadPoolExecutor(max_workers=8) as pool:
                 list(pool.map(lambda gv: self._load_gv(*gv), missing))
         out = []
@@ -433,6 +434,8 @@ def run_parallel(items: Iterable[Any], fn: Any, workers: int = 8) -> list[BaseEx
             return None
         except Exception as err:  # noqa: BLE001 - collected for the caller
             return err
+
+    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
         return list(pool.map(call, items))

@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +61,8 @@ class ClusterConfig:
 
 
 def _write_temp(cfg: ClusterConfig, data: bytes) -> str:
+    import tempfile  # only for certificates given inline or by an exec plugin
+
     fd, path = tempfile.mkstemp(prefix="pilot-kube-")
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
@@ -72,6 +72,7 @@ def _write_temp(cfg: ClusterConfig, data: bytes) -> str:
 
 def run_exec_plugin(spec: dict[str, Any]) -> dict[str, Any]:
     """Run a client-go exec credential plugin and return its ``status``."""
+    import subprocess
     cmd = [spec.get("command", "")] + list(spec.get("args") or [])
     env = dict(os.environ)
     for item in spec.get("env") or []:
@@ -96,22 +97,39 @@ def _files(explicit: str | None) -> list[str]:
 
 
 def _load_docs(paths: list[str], explicit: bool) -> list[tuple[str, dict[str, Any]]]:
-    import yaml
+    from pilothouse.parsecache import cached_parse
 
     docs = []
     for path in paths:
         try:
-            with open(path, encoding="utf-8") as fh:
-                doc = yaml.safe_load(fh) or {}
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            doc = cached_parse("kubeconfig", raw, lambda data, path=path: _parse_kubeconfig(path, data)) or {}
         except FileNotFoundError:
             if explicit:
                 raise KubeError(f"kubernetes cluster unreachable: stat {path}: no such file or directory") from None
             continue
-        except (OSError, yaml.YAMLError) as err:
+        except OSError as err:
             raise KubeError(f"kubernetes cluster unreachable: error loading config file \"{path}\": {err}") from None
         if isinstance(doc, dict):
             docs.append((path, doc))
     return docs
+
+
+def _parse_kubeconfig(path: str, data: bytes) -> Any:
+    import io
+
+    from pilothouse.yamlimport import import_yaml
+
+    yaml = import_yaml()
+    # read as the file itself would be: text mode's newlines, its name in error marks
+    raw = io.BytesIO(data)
+    raw.name = path
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    try:
+        return yaml.safe_load(stream)
+    except yaml.YAMLError as err:
+        raise KubeError(f"kubernetes cluster unreachable: error loading config file \"{path}\": {err}") from None
 
 
 def _named(docs: list[tuple[str, dict[str, Any]]], section: str, name: str, inner: str) -> tuple[str, dict[str, Any]] | None:

@@ -9,7 +9,6 @@ one after another in install order, as Helm's batchPerform does.
 from __future__ import annotations
 
 import copy
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +18,9 @@ from pilothouse.kube import strategicpatch
 from pilothouse.kube.client import KubeClient, run_parallel
 from pilothouse.kube.errors import ApiError
 from pilothouse.kube.resources import Resource
+from pilothouse.lazylog import LazyLogger
 
-log = logging.getLogger("pilothouse.kube")
+log = LazyLogger("pilothouse.kube")
 RESOURCE_POLICY_ANNOTATION = "helm.sh/resource-policy"
 KEEP_POLICY = "keep"
 

@@ -7,15 +7,15 @@ which is what makes two concurrent upgrades of one release collide instead of bo
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from pilothouse.errors import ReleaseError
+from pilothouse.lazylog import LazyLogger
 from pilothouse.release.driver.base import Driver, NoDeployedReleasesError, ReleaseNotFoundError
 from pilothouse.release.model import DEPLOYED, UNINSTALLED, Release, sort_by_revision
 
 STORAGE_TYPE = "sh.helm.release.v1"
-log = logging.getLogger("pilothouse.storage")
+log = LazyLogger("pilothouse.storage")
 
 
 def make_key(name: str, version: int) -> str:

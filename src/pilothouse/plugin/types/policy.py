@@ -21,6 +21,7 @@ plugin settings (``policies: [NAME, ...]`` at the top level of plugins.yaml).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
@@ -71,9 +72,14 @@ class Result:
 
 def chosen(names: Sequence[str] = ()) -> list[str]:
     """The policies for this operation: ``--policy`` names, then the user's always-on ones."""
-    from pilothouse.plugin import policy
+    from pilothouse.plugin.env import config_home
 
     out = list(dict.fromkeys(names))
+    # no policy file (the usual case): the policy module and its imports need not be loaded
+    if not os.path.exists(os.path.join(config_home(), "pilothouse", "plugins.yaml")):
+        return out
+    from pilothouse.plugin import policy
+
     always = policy.load_user_config().get("policies") or []
     if isinstance(always, list):
         out.extend(n for n in always if isinstance(n, str) and n not in out)
