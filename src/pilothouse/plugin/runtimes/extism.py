@@ -340,6 +340,7 @@ class _Instance:
         self.vars: dict[str, bytes] = {}
         self.var_bytes = 0  # running total of len(key) + len(value) over self.vars
         self.http_status = 0
+        self.http_pool: Any = None  # kept-alive connections (httpcall.Pool), made on the first request
         self.http_headers: dict[str, str] = {}
         self.logs: list[tuple[str, str]] = []
         self.log_level = policy.log_level(debug)
@@ -567,7 +568,9 @@ class _Instance:
 
             raw = self._read(ctx, req_h, "http_request", httpcall.MAX_REQUEST_BYTES)
             body = self._read(ctx, body_h, "http_request body") if body_h else None
-            resp = httpcall.request(self.name, self.caps, raw, body, self.deadline)
+            if self.http_pool is None:
+                self.http_pool = httpcall.Pool()
+            resp = httpcall.request(self.name, self.caps, raw, body, self.deadline, self.http_pool)
             self.http_status, self.http_headers = resp.status, resp.headers
             return self._write(ctx, resp.body)
 
@@ -852,6 +855,9 @@ class _Instance:
         if self.tmpdir:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
             self.tmpdir = None
+        if self.http_pool is not None:
+            self.http_pool.close()
+            self.http_pool = None
         if self.linker is not None:
             self.linker.close()
             self.linker = None
