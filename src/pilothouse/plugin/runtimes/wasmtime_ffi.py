@@ -533,17 +533,26 @@ class Func:
         self._res = (_Val * max(1, len(results)))()
         for i, k in enumerate(params):
             self._args[i].kind = k
+        self._refs: Any = None
 
     def call(self, ctx: Any, *args: int) -> Any:
-        a, r = self._args, self._res
+        # the hot path of every host call (each kernel call is one): byrefs and the trap slot are
+        # made once per function, and the C function is looked up once
+        a = self._args
+        kinds = self.params
         for i, v in enumerate(args):
-            if self.params[i] == I32:
+            if kinds[i] == I32:
                 a[i].of.i32 = v
             else:
                 a[i].of.i64 = v
-        trap = c_void_p()
+        refs = self._refs
+        if refs is None:
+            refs = self._refs = (lib().wasmtime_func_call, byref(self.raw), len(self.params), self._res,
+                                 len(self.results), c_void_p())
+        call, raw_ref, nparams, r, nresults, trap = refs
+        trap.value = None
         _pending.exc = None
-        err = lib().wasmtime_func_call(ctx, byref(self.raw), a, len(self.params), r, len(self.results), byref(trap))
+        err = call(ctx, raw_ref, a, nparams, r, nresults, byref(trap))
         if _deferred:
             _run_deferred()
         exc = getattr(_pending, "exc", None)
