@@ -115,6 +115,11 @@ class _ValUnion(Union):
     _fields_ = [("i32", c_int32), ("i64", c_int64), ("pad", c_uint64 * 3)]
 
 
+class _ValRaw(Union):
+    # wasmtime_val_raw_t: 16 bytes, little-endian values in the low bytes
+    _fields_ = [("i32", c_int32), ("i64", c_int64), ("pad", c_uint64 * 2)]
+
+
 class _Val(Structure):
     _fields_ = [("kind", c_uint8), ("of", _ValUnion)]
 
@@ -191,6 +196,7 @@ def _signatures() -> dict[str, tuple[Any, list[Any]]]:
         "wasmtime_instance_export_get": (c_bool, [p, POINTER(_Instance), c_char_p, c_size_t, POINTER(_Extern)]),
         "wasmtime_func_type": (p, [p, POINTER(_Func)]),
         "wasmtime_func_call": (p, [p, POINTER(_Func), POINTER(_Val), c_size_t, POINTER(_Val), c_size_t, POINTER(p)]),
+        "wasmtime_func_call_unchecked": (p, [p, POINTER(_Func), POINTER(_ValRaw), c_size_t, POINTER(p)]),
         "wasmtime_memory_data": (c_void_p, [p, POINTER(_Memory)]),
         "wasmtime_memory_data_size": (c_size_t, [p, POINTER(_Memory)]),
         "wasmtime_memory_size": (c_uint64, [p, POINTER(_Memory)]),
@@ -536,23 +542,26 @@ class Func:
         self._refs: Any = None
 
     def call(self, ctx: Any, *args: int) -> Any:
-        # the hot path of every host call (each kernel call is one): byrefs and the trap slot are
-        # made once per function, and the C function is looked up once
-        a = self._args
+        # The hot path of every host call (each kernel call is one). The function's type came
+        # from wasmtime itself (`Instance.func`) and only i32/i64 values are passed, so the
+        # unchecked call is given exactly what the checked one would verify; it saves the
+        # checked call's conversions, about half of a crossing. byrefs and the trap slot are
+        # made once per function.
+        refs = self._refs
+        if refs is None:
+            refs = self._refs = (lib().wasmtime_func_call_unchecked, byref(self.raw),
+                                 (_ValRaw * max(1, len(self.params), len(self.results)))(),
+                                 max(1, len(self.params), len(self.results)), c_void_p())
+        call, raw_ref, vals, nvals, trap = refs
         kinds = self.params
         for i, v in enumerate(args):
             if kinds[i] == I32:
-                a[i].of.i32 = v
+                vals[i].i32 = v
             else:
-                a[i].of.i64 = v
-        refs = self._refs
-        if refs is None:
-            refs = self._refs = (lib().wasmtime_func_call, byref(self.raw), len(self.params), self._res,
-                                 len(self.results), c_void_p())
-        call, raw_ref, nparams, r, nresults, trap = refs
+                vals[i].i64 = v
         trap.value = None
         _pending.exc = None
-        err = call(ctx, raw_ref, a, nparams, r, nresults, byref(trap))
+        err = call(ctx, raw_ref, vals, nvals, byref(trap))
         if _deferred:
             _run_deferred()
         exc = getattr(_pending, "exc", None)
@@ -569,7 +578,7 @@ class Func:
             _check(err)
         if not self.results:
             return None
-        return r[0].of.i32 if self.results[0] == I32 else r[0].of.i64
+        return vals[0].i32 if self.results[0] == I32 else vals[0].i64
 
 
 class Memory:
