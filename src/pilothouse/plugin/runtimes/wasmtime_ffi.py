@@ -451,13 +451,13 @@ def guard_signals() -> None:
     global _signals_guarded
     if _signals_guarded or threading.current_thread() is not threading.main_thread():
         return
-    import signal
+    import _signal  # the C module: `signal` costs a millisecond to import (its enums)
 
     _signals_guarded = True
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        cur = signal.getsignal(sig)
+    for sig in (_signal.SIGINT, _signal.SIGTERM):
+        cur = _signal.getsignal(sig)
         if callable(cur) and not hasattr(cur, "pilothouse_prev"):
-            signal.signal(sig, _guarded_handler(cur))
+            _signal.signal(sig, _guarded_handler(cur))
 
 
 class Store:
