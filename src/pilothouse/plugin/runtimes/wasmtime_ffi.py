@@ -355,12 +355,21 @@ _host_next = 1
 _pending = threading.local()
 
 
+_caller_context: Any = None
+
+
+def _bind_caller_context() -> Any:
+    global _caller_context
+    _caller_context = lib().wasmtime_caller_context
+    return _caller_context
+
+
 def _host_entry(env: int, caller: int, args: Any, nargs: int, results: Any, nresults: int) -> int:
     try:
         if _deferred:
             _run_deferred()
         fn, result_kinds = _host_funcs[env or 0]
-        ctx = lib().wasmtime_caller_context(caller)
+        ctx = (_caller_context or _bind_caller_context())(caller)
         vals = [args[i].of.i32 if args[i].kind == I32 else args[i].of.i64 for i in range(nargs)]
         res = fn(ctx, *vals)
         if nresults:
@@ -586,27 +595,37 @@ class Memory:
 
     def __init__(self, raw: _Memory) -> None:
         self.raw = raw
+        self._refs: Any = None
+
+    def _fns(self) -> Any:
+        # (data_size, data, byref(raw)): made once, every host call reads and writes memory
+        refs = self._refs
+        if refs is None:
+            L = lib()
+            refs = self._refs = (L.wasmtime_memory_data_size, L.wasmtime_memory_data, byref(self.raw))
+        return refs
 
     def read(self, ctx: Any, start: int, stop: int) -> bytes:
-        L = lib()
-        size = L.wasmtime_memory_data_size(ctx, byref(self.raw))
+        data_size, data, ref = self._refs or self._fns()
+        size = data_size(ctx, ref)
         if start < 0 or stop > size or start > stop:
             raise WasmError(f"memory read [{start}, {stop}) out of bounds ({size} bytes)")
-        return string_at(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, stop - start)
+        return string_at(data(ctx, ref) + start, stop - start)
 
     def write(self, ctx: Any, data: bytes, start: int) -> None:
-        L = lib()
-        size = L.wasmtime_memory_data_size(ctx, byref(self.raw))
+        data_size, base, ref = self._refs or self._fns()
+        size = data_size(ctx, ref)
         if start < 0 or start + len(data) > size:
             raise WasmError(f"memory write at {start} out of bounds ({size} bytes)")
-        memmove(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, data, len(data))
+        memmove(base(ctx, ref) + start, data, len(data))
 
     def pages(self, ctx: Any) -> int:
         return int(lib().wasmtime_memory_size(ctx, byref(self.raw)))
 
     def size(self, ctx: Any) -> int:
         """The memory's size in bytes."""
-        return int(lib().wasmtime_memory_data_size(ctx, byref(self.raw)))
+        data_size, _, ref = self._refs or self._fns()
+        return int(data_size(ctx, ref))
 
 
 class Instance:
