@@ -29,6 +29,8 @@ def quote_json_string(s: str, escape_html: bool = True) -> str:
     out = _json_dumps(s, ensure_ascii=False)
     if escape_html and ("<" in out or ">" in out or "&" in out):
         out = out.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    if out.isascii():  # known without a scan: nothing below needs doing
+        return out
     if "\u2028" in out or "\u2029" in out:
         out = out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     if _SURROGATE.search(out):
