@@ -17,7 +17,7 @@ provider resolving 100 references.
    Vault-style server over HTTP, warm                                         (goal <= 50 ms)
 
 Every figure is the median of several rounds (range shown). Run:
-    .venv/bin/python benchmarks/plugin_platform.py [--quick]
+    .venv/bin/python benchmarks/plugin_platform.py [--quick] [--only=host,policy,values]
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 HOSTAPI = ROOT / "tests" / "plugin" / "hostapi"
 QUICK = "--quick" in sys.argv
+# --only=host,policy,values: run only these parts
+ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")),
+            ["host", "policy", "values"])
 
 LOOP_WAT = """
 (module
@@ -278,9 +281,12 @@ def main() -> None:
         os.environ.setdefault("PILOTHOUSE_WASM_CACHE", str(builds.BUILD_CACHE / "wasmtime"))
         (home / "plugins").mkdir()
         print(f"plugin platform benchmark ({'quick' if QUICK else 'full'}), python {sys.version.split()[0]}")
-        host_round_trip(home)
-        policy_500(home, baseline_wasm)
-        values_100(home, vault_wasm)
+        if "host" in ONLY:
+            host_round_trip(home)
+        if "policy" in ONLY:
+            policy_500(home, baseline_wasm)
+        if "values" in ONLY:
+            values_100(home, vault_wasm)
 
 
 if __name__ == "__main__":

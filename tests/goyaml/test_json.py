@@ -29,6 +29,13 @@ from pilothouse.goyaml import JSONError, from_json, to_json
         ("\b\f\x01\x7f\u2028<>&", '"\\b\\f\\u0001\x7f\\u2028\\u003c\\u003e\\u0026"'),
         ("\n\r\t\"\\é", '"\\n\\r\\t\\"\\\\é"'),
         ("\ud800x", '"\\ufffdx"'),
+        # every control character as Go writes it: short forms for \b \t \n \f \r, \u00xx (lower-case) else
+        ("".join(map(chr, range(0x20))),
+         '"' + "".join({8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}.get(c, f"\\u{c:04x}")
+                       for c in range(0x20)) + '"'),
+        ("\u2029 \udfff", '"\\u2029 \\ufffd"'),
+        # a long string (a post-renderer's whole manifest goes through here)
+        ("a<b\n" * 50_000, '"' + "a\\u003cb\\n" * 50_000 + '"'),
     ],
 )
 def test_marshal(value, want):

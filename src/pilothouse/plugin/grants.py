@@ -35,17 +35,35 @@ FUNCTIONS = ("kube_get", "kube_list", "kube_discovery", "kube_openapi", "release
 VERBS = ("get", "list")
 WILDCARD = "*"
 SECRETS = "secrets"
-_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-_GROUP_RE = re.compile(r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$")
-_RESOURCE_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-_CRED_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-_HEADER_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+class _Lazy:
+    """A pattern compiled on first use: most plugins request no host API, and every one-shot run
+    imports this module."""
+
+    __slots__ = ("source", "compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.compiled: re.Pattern[str] | None = None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled.match(text)
+
+
+_NAME_RE = _Lazy(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+_GROUP_RE = _Lazy(r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$")
+_RESOURCE_RE = _Lazy(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_CRED_RE = _Lazy(r"^[A-Za-z0-9_.-]{1,64}$")
+_HEADER_RE = _Lazy(r"^[A-Za-z0-9-]{1,64}$")
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 MAX_RULES = 64
 MAX_ITEMS = 64
 
 
-def _list(val: Any, what: str, source: str, pattern: re.Pattern[str] | None = None,
+def _list(val: Any, what: str, source: str, pattern: _Lazy | None = None,
           wildcard: bool = False) -> list[str]:
     if val is None:
         return []

@@ -227,3 +227,99 @@ def test_a_request_bigger_than_the_limit(helm_home, server):
     p = _fetcher(helm_home)
     with pytest.raises(PluginError, match=f'plugin "{p.name}": http_request: 20000[0-9]+ bytes, more than the limit of 1048576'):
         wasm.call_raw(p, json.dumps({"url": server + "/ok", "pad": "p" * 2_000_000}).encode())
+
+
+# ---- kept-alive connections ---------------------------------------------------------------------
+
+class _KeepAliveHandler(BaseHTTPRequestHandler):
+    """An HTTP/1.1 server that keeps connections open; it records which connection served what."""
+
+    protocol_version = "HTTP/1.1"
+    seen: list[tuple[str, str, int]] = []  # (Host header, path, client port)
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _send(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(code)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        _KeepAliveHandler.seen.append((self.headers.get("Host", ""), self.path, self.client_address[1]))
+        port = self.server.server_address[1]
+        if self.path == "/ok":
+            self._send(200, b"hello")
+        elif self.path == "/bye":  # answers, then closes the connection without saying so
+            self._send(200, b"bye")
+            self.close_connection = True
+        elif self.path == "/to-localhost":
+            self._send(307, b"", {"Location": f"http://localhost:{port}/echo"})
+        elif self.path == "/echo":
+            self._send(200, json.dumps({k.lower(): v for k, v in self.headers.items()}).encode())
+        elif self.path == "/drip":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(100_000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                return
+        else:
+            self._send(400, b"?")
+
+
+@pytest.fixture
+def keepalive():
+    _KeepAliveHandler.seen = []
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveHandler)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield srv.server_address[1]
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_a_second_request_reuses_the_connection(helm_home, keepalive):
+    p = _fetcher(helm_home)
+    for _ in range(3):
+        assert _get(p, f"http://127.0.0.1:{keepalive}/ok") == b"hello"
+    ports = {port for _, _, port in _KeepAliveHandler.seen}
+    assert len(_KeepAliveHandler.seen) == 3 and len(ports) == 1
+
+
+def test_a_redirect_to_another_host_never_uses_the_first_hosts_connection(helm_home, keepalive):
+    # one server under two names: the connection opened to 127.0.0.1 is not used for localhost
+    p = _fetcher(helm_home, hosts="[127.0.0.1, localhost]")
+    assert _get(p, f"http://127.0.0.1:{keepalive}/ok") == b"hello"
+    out = json.loads(_get(p, f"http://127.0.0.1:{keepalive}/to-localhost", headers={"Authorization": "Bearer t"}))
+    assert "authorization" not in out and out["host"] == f"localhost:{keepalive}"
+    by_host: dict[str, set[int]] = {}
+    for host, _, port in _KeepAliveHandler.seen:
+        by_host.setdefault(host.split(":")[0], set()).add(port)
+    assert by_host["localhost"].isdisjoint(by_host["127.0.0.1"])
+    # and the other way: a later request to localhost does not travel over 127.0.0.1's connection
+    _get(p, f"http://localhost:{keepalive}/echo")
+    assert _KeepAliveHandler.seen[-1][2] not in by_host["127.0.0.1"]
+
+
+def test_the_deadline_applies_on_a_kept_connection(helm_home, keepalive):
+    p = _fetcher(helm_home, extra="timeout: 1000\n")
+    assert _get(p, f"http://127.0.0.1:{keepalive}/ok") == b"hello"
+    with pytest.raises(PluginError, match=f'plugin "{p.name}": HTTP request to .* timed out'):
+        _get(p, f"http://127.0.0.1:{keepalive}/drip")
+    assert _KeepAliveHandler.seen[0][2] == _KeepAliveHandler.seen[1][2]  # the drip came over the kept one
+    assert _get(p, f"http://127.0.0.1:{keepalive}/ok") == b"hello"  # a timed-out connection is not kept
+
+
+def test_a_connection_the_server_closed_is_replaced(helm_home, keepalive):
+    p = _fetcher(helm_home)
+    assert _get(p, f"http://127.0.0.1:{keepalive}/bye") == b"bye"
+    assert _get(p, f"http://127.0.0.1:{keepalive}/ok") == b"hello"
+    assert _KeepAliveHandler.seen[0][2] != _KeepAliveHandler.seen[1][2]

@@ -35,11 +35,15 @@ class Vault:
         vault = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keeps connections alive, as Vault does
+            disable_nagle_algorithm = True  # headers and body go out at once, as Vault's do
+
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 vault.seen.append((self.path, self.headers.get("X-Vault-Token", "")))
                 if vault.redirect_to:
                     self.send_response(302)
                     self.send_header("Location", vault.redirect_to + self.path)
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 if self.headers.get("X-Vault-Token") != vault.token:

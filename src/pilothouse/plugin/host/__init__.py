@@ -27,6 +27,9 @@ _FAMILIES = {"kube_get": "kube", "kube_list": "kube", "kube_discovery": "kube", 
 
 
 _impls: dict[str, Any] = {}
+# built once: json.dumps with arguments builds an encoder on every call
+_ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
+_DECODE = json.JSONDecoder().decode
 
 
 class HostDenied(PluginError):
@@ -51,14 +54,18 @@ def denied(plugin: str, fn: str, missing: str) -> HostDenied:
     return HostDenied(f'plugin "{plugin}" may not call {fn}: {missing}')
 
 
-def call(plugin: str, caps: Any, fn: str, raw: bytes) -> bytes:
-    """Run host function ``fn`` for ``plugin`` (granted ``caps``) on the JSON request ``raw``."""
+def call(plugin: str, caps: Any, fn: str, raw: bytes, memo: dict[str, Any] | None = None) -> bytes:
+    """Run host function ``fn`` for ``plugin`` (granted ``caps``) on the JSON request ``raw``.
+
+    ``memo`` holds what the functions may keep for the rest of one guest call (the runtime
+    empties it when a call starts): the user's settings are read once per call, not per request.
+    """
     if fn not in (caps.host_functions or ()):
         raise denied(plugin, fn, "the function is not granted (add it to runtimeConfig.hostFunctions)")
     if len(raw) > MAX_REQUEST:
         raise denied(plugin, fn, f"request of {len(raw)} bytes exceeds the limit of {MAX_REQUEST}")
     try:
-        req = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+        req = _DECODE(raw.decode("utf-8")) if raw.strip() else {}
     except (UnicodeDecodeError, ValueError) as err:
         raise HostDenied(f'plugin "{plugin}": {fn} needs a JSON object as its request: {err}') from None
     if not isinstance(req, dict):
@@ -67,23 +74,24 @@ def call(plugin: str, caps: Any, fn: str, raw: bytes) -> bytes:
     if impl is None:
         impl = _impls[fn] = getattr(importlib.import_module(f"pilothouse.plugin.host.{_FAMILIES[fn]}"), fn)
     try:
-        result = impl(Call(plugin, caps, fn), req)
+        result = impl(Call(plugin, caps, fn, memo), req)
     except HostFailure as f:
-        return json.dumps({"error": {"code": f.code, "reason": f.reason, "message": f.message}}).encode()
+        return _ENCODE({"error": {"code": f.code, "reason": f.reason, "message": f.message}}).encode()
     except PluginError:
         raise
     except Exception as err:  # noqa: BLE001 - a fault of the host is reported, never a traceback
         raise PluginError(f'plugin "{plugin}": host function {fn} failed: {type(err).__name__}: {err}') from None
-    return json.dumps({"result": result}, separators=(",", ":"), default=str).encode()
+    return _ENCODE({"result": result}).encode()
 
 
 class Call:
     """Who is calling and with what grant; helpers for checks and errors."""
 
-    __slots__ = ("plugin", "caps", "fn")
+    __slots__ = ("plugin", "caps", "fn", "memo")
 
-    def __init__(self, plugin: str, caps: Any, fn: str) -> None:
+    def __init__(self, plugin: str, caps: Any, fn: str, memo: dict[str, Any] | None = None) -> None:
         self.plugin, self.caps, self.fn = plugin, caps, fn
+        self.memo = memo if memo is not None else {}
 
     @property
     def grant(self) -> dict[str, Any]:

@@ -70,7 +70,10 @@ def credential_get(c: Call, req: dict[str, Any]) -> Any:
         raise HostDenied(f'plugin "{c.plugin}": credential_get: invalid name {name!r}')
     if not grants.credential_allowed(c.grant, name):
         raise c.deny(f'credential "{name}" is not granted (runtimeConfig.credentials)')
-    src = source_of(c.plugin, name)
+    user = c.memo.get("settings")
+    if user is None:
+        user = c.memo["settings"] = _settings()  # once per guest call
+    src = source_of(c.plugin, name, user)
     if src is None:
         raise HostFailure(404, "NotConfigured", f'credential "{name}" is not configured: run `pilot plugin configure '
                                                 f'{c.plugin} --secret {name}=env:VAR` (or file:PATH)')

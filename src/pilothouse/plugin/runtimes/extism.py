@@ -19,6 +19,7 @@ about a millisecond), and only when a Wasm plugin actually runs.
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import json
 import os
@@ -152,7 +153,10 @@ def _enter() -> None:
         if _ticking:
             return
         _ticking = True
-    threading.Thread(target=_tick, name="pilothouse-wasm-epoch", daemon=True).start()
+    # a bare thread: threading.Thread.start waits until the new thread has run, a context
+    # switch that costs a one-shot call milliseconds on a busy machine; this one needs no handshake
+    # (it only waits for _busy, which is set already) and dies with the interpreter
+    _thread.start_new_thread(_tick, ())
 
 
 def _leave() -> None:
@@ -340,6 +344,8 @@ class _Instance:
         self.vars: dict[str, bytes] = {}
         self.var_bytes = 0  # running total of len(key) + len(value) over self.vars
         self.http_status = 0
+        self.host_memo: dict[str, Any] = {}  # what host API functions keep for one call
+        self.http_pool: Any = None  # kept-alive connections (httpcall.Pool), made on the first request
         self.http_headers: dict[str, str] = {}
         self.logs: list[tuple[str, str]] = []
         self.log_level = policy.log_level(debug)
@@ -453,9 +459,10 @@ class _Instance:
         ctx = store.ctx
         self.kmem = self.kernel.memory(ctx)
         k = {n: self.kernel.func(ctx, n) for n in ("alloc", "length", "free", "output_offset", "output_length",
-                                                    "error_get", "pilothouse_begin", "pilothouse_limit")}
+                                                    "error_get", "pilothouse_begin", "pilothouse_limit", "pilothouse_take")}
         self.k_alloc, self.k_length, self.k_free = k["alloc"], k["length"], k["free"]
         self.k_error_get = k["error_get"]
+        self.k_take = k["pilothouse_take"]
         # reset + alloc + input_set in one crossing into wasm (each costs about 2 us)
         self.k_begin = k["pilothouse_begin"]
         self.k_output_offset, self.k_output_length = k["output_offset"], k["output_length"]
@@ -485,14 +492,18 @@ class _Instance:
     def _refuse(self, what: str) -> _Denied:
         return _Denied(f'plugin "{self.name}": {what}')
 
-    def _read(self, ctx: Any, handle: int, what: str = "a host call", limit: int = -1) -> bytes:
-        """The block at ``handle`` in the kernel's memory, every number checked before use."""
+    def _read(self, ctx: Any, handle: int, what: str = "a host call", limit: int = -1,
+              take: bool = False) -> bytes:
+        """The block at ``handle`` in the kernel's memory, every number checked before use.
+
+        ``take`` gives the block back to the kernel in the same crossing (read it before
+        allocating anything else)."""
         if not handle:
             return b""
         size = self.kmem.size(ctx)
         if handle < _HEAP_START or handle >= size:
             raise self._refuse(f"{what} was given an invalid handle {handle:#x}")
-        n = self.k_length.call(ctx, handle)
+        n = (self.k_take if take else self.k_length).call(ctx, handle)
         if n <= 0:
             raise self._refuse(f"{what} was given an invalid handle {handle:#x}")
         if n > size - handle:
@@ -567,7 +578,9 @@ class _Instance:
 
             raw = self._read(ctx, req_h, "http_request", httpcall.MAX_REQUEST_BYTES)
             body = self._read(ctx, body_h, "http_request body") if body_h else None
-            resp = httpcall.request(self.name, self.caps, raw, body, self.deadline)
+            if self.http_pool is None:
+                self.http_pool = httpcall.Pool()
+            resp = httpcall.request(self.name, self.caps, raw, body, self.deadline, self.http_pool)
             self.http_status, self.http_headers = resp.status, resp.headers
             return self._write(ctx, resp.body)
 
@@ -664,10 +677,9 @@ class _Instance:
 
     def _host_api(self, host: Any, fname: str) -> Any:
         def call(ctx: Any, req_h: int) -> int:
-            raw = self._read(ctx, req_h, fname, host.MAX_REQUEST)  # every number checked, size capped
-            if req_h:
-                self.k_free.call(ctx, req_h)
-            return self._write(ctx, host.call(self.name, self.caps, fname, raw))
+            # every number checked, size capped; the block is given back in the same crossing
+            raw = self._read(ctx, req_h, fname, host.MAX_REQUEST, take=True)
+            return self._write(ctx, host.call(self.name, self.caps, fname, raw, self.host_memo))
         return call
 
     def _need(self, fn: str) -> None:
@@ -794,6 +806,7 @@ class _Instance:
             raise PluginError(f"plugin error: unknown function: {entry}")
         self.logs = []
         self.log_bytes = 0
+        self.host_memo.clear()
         share = self._shares(ctx, len(data))
         h = self.k_begin.call(ctx, len(data), share)
         if data:
@@ -852,6 +865,9 @@ class _Instance:
         if self.tmpdir:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
             self.tmpdir = None
+        if self.http_pool is not None:
+            self.http_pool.close()
+            self.http_pool = None
         if self.linker is not None:
             self.linker.close()
             self.linker = None

@@ -72,6 +72,18 @@
     (if (i32.eqz (call $valid (local.get $h))) (then (return (i64.const 0))))
     (i64.load (i32.wrap_i64 (i64.sub (local.get $h) (i64.const 8)))))
 
+  ;; length + free in one crossing: a host function reads its argument block and gives it back
+  ;; (the host reads the bytes before it allocates anything else, so the freed block is intact)
+  (func (export "pilothouse_take") (param $h i64) (result i64)
+    (local $n i64)
+    (if (i32.eqz (call $valid (local.get $h))) (then (return (i64.const 0))))
+    (local.set $n (i64.load (i32.wrap_i64 (i64.sub (local.get $h) (i64.const 8)))))
+    (if (i64.eq
+          (i64.add (local.get $h) (i64.load (i32.wrap_i64 (i64.sub (local.get $h) (i64.const 16)))))
+          (global.get $top))
+      (then (global.set $top (i64.sub (local.get $h) (i64.const 16)))))
+    (local.get $n))
+
   (func (export "length_unsafe") (param $h i64) (result i64)
     (i64.load (i32.wrap_i64 (i64.sub (local.get $h) (i64.const 8)))))
 

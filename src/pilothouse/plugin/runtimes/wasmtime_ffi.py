@@ -115,6 +115,11 @@ class _ValUnion(Union):
     _fields_ = [("i32", c_int32), ("i64", c_int64), ("pad", c_uint64 * 3)]
 
 
+class _ValRaw(Union):
+    # wasmtime_val_raw_t: 16 bytes, little-endian values in the low bytes
+    _fields_ = [("i32", c_int32), ("i64", c_int64), ("pad", c_uint64 * 2)]
+
+
 class _Val(Structure):
     _fields_ = [("kind", c_uint8), ("of", _ValUnion)]
 
@@ -191,6 +196,7 @@ def _signatures() -> dict[str, tuple[Any, list[Any]]]:
         "wasmtime_instance_export_get": (c_bool, [p, POINTER(_Instance), c_char_p, c_size_t, POINTER(_Extern)]),
         "wasmtime_func_type": (p, [p, POINTER(_Func)]),
         "wasmtime_func_call": (p, [p, POINTER(_Func), POINTER(_Val), c_size_t, POINTER(_Val), c_size_t, POINTER(p)]),
+        "wasmtime_func_call_unchecked": (p, [p, POINTER(_Func), POINTER(_ValRaw), c_size_t, POINTER(p)]),
         "wasmtime_memory_data": (c_void_p, [p, POINTER(_Memory)]),
         "wasmtime_memory_data_size": (c_size_t, [p, POINTER(_Memory)]),
         "wasmtime_memory_size": (c_uint64, [p, POINTER(_Memory)]),
@@ -349,12 +355,21 @@ _host_next = 1
 _pending = threading.local()
 
 
+_caller_context: Any = None
+
+
+def _bind_caller_context() -> Any:
+    global _caller_context
+    _caller_context = lib().wasmtime_caller_context
+    return _caller_context
+
+
 def _host_entry(env: int, caller: int, args: Any, nargs: int, results: Any, nresults: int) -> int:
     try:
         if _deferred:
             _run_deferred()
         fn, result_kinds = _host_funcs[env or 0]
-        ctx = lib().wasmtime_caller_context(caller)
+        ctx = (_caller_context or _bind_caller_context())(caller)
         vals = [args[i].of.i32 if args[i].kind == I32 else args[i].of.i64 for i in range(nargs)]
         res = fn(ctx, *vals)
         if nresults:
@@ -445,13 +460,13 @@ def guard_signals() -> None:
     global _signals_guarded
     if _signals_guarded or threading.current_thread() is not threading.main_thread():
         return
-    import signal
+    import _signal  # the C module: `signal` costs a millisecond to import (its enums)
 
     _signals_guarded = True
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        cur = signal.getsignal(sig)
+    for sig in (_signal.SIGINT, _signal.SIGTERM):
+        cur = _signal.getsignal(sig)
         if callable(cur) and not hasattr(cur, "pilothouse_prev"):
-            signal.signal(sig, _guarded_handler(cur))
+            _signal.signal(sig, _guarded_handler(cur))
 
 
 class Store:
@@ -533,17 +548,29 @@ class Func:
         self._res = (_Val * max(1, len(results)))()
         for i, k in enumerate(params):
             self._args[i].kind = k
+        self._refs: Any = None
 
     def call(self, ctx: Any, *args: int) -> Any:
-        a, r = self._args, self._res
+        # The hot path of every host call (each kernel call is one). The function's type came
+        # from wasmtime itself (`Instance.func`) and only i32/i64 values are passed, so the
+        # unchecked call is given exactly what the checked one would verify; it saves the
+        # checked call's conversions, about half of a crossing. byrefs and the trap slot are
+        # made once per function.
+        refs = self._refs
+        if refs is None:
+            refs = self._refs = (lib().wasmtime_func_call_unchecked, byref(self.raw),
+                                 (_ValRaw * max(1, len(self.params), len(self.results)))(),
+                                 max(1, len(self.params), len(self.results)), c_void_p())
+        call, raw_ref, vals, nvals, trap = refs
+        kinds = self.params
         for i, v in enumerate(args):
-            if self.params[i] == I32:
-                a[i].of.i32 = v
+            if kinds[i] == I32:
+                vals[i].i32 = v
             else:
-                a[i].of.i64 = v
-        trap = c_void_p()
+                vals[i].i64 = v
+        trap.value = None
         _pending.exc = None
-        err = lib().wasmtime_func_call(ctx, byref(self.raw), a, len(self.params), r, len(self.results), byref(trap))
+        err = call(ctx, raw_ref, vals, nvals, byref(trap))
         if _deferred:
             _run_deferred()
         exc = getattr(_pending, "exc", None)
@@ -560,7 +587,7 @@ class Func:
             _check(err)
         if not self.results:
             return None
-        return r[0].of.i32 if self.results[0] == I32 else r[0].of.i64
+        return vals[0].i32 if self.results[0] == I32 else vals[0].i64
 
 
 class Memory:
@@ -568,27 +595,37 @@ class Memory:
 
     def __init__(self, raw: _Memory) -> None:
         self.raw = raw
+        self._refs: Any = None
+
+    def _fns(self) -> Any:
+        # (data_size, data, byref(raw)): made once, every host call reads and writes memory
+        refs = self._refs
+        if refs is None:
+            L = lib()
+            refs = self._refs = (L.wasmtime_memory_data_size, L.wasmtime_memory_data, byref(self.raw))
+        return refs
 
     def read(self, ctx: Any, start: int, stop: int) -> bytes:
-        L = lib()
-        size = L.wasmtime_memory_data_size(ctx, byref(self.raw))
+        data_size, data, ref = self._refs or self._fns()
+        size = data_size(ctx, ref)
         if start < 0 or stop > size or start > stop:
             raise WasmError(f"memory read [{start}, {stop}) out of bounds ({size} bytes)")
-        return string_at(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, stop - start)
+        return string_at(data(ctx, ref) + start, stop - start)
 
     def write(self, ctx: Any, data: bytes, start: int) -> None:
-        L = lib()
-        size = L.wasmtime_memory_data_size(ctx, byref(self.raw))
+        data_size, base, ref = self._refs or self._fns()
+        size = data_size(ctx, ref)
         if start < 0 or start + len(data) > size:
             raise WasmError(f"memory write at {start} out of bounds ({size} bytes)")
-        memmove(L.wasmtime_memory_data(ctx, byref(self.raw)) + start, data, len(data))
+        memmove(base(ctx, ref) + start, data, len(data))
 
     def pages(self, ctx: Any) -> int:
         return int(lib().wasmtime_memory_size(ctx, byref(self.raw)))
 
     def size(self, ctx: Any) -> int:
         """The memory's size in bytes."""
-        return int(lib().wasmtime_memory_data_size(ctx, byref(self.raw)))
+        data_size, _, ref = self._refs or self._fns()
+        return int(data_size(ctx, ref))
 
 
 class Instance:
