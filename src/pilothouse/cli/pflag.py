@@ -104,7 +104,10 @@ def _go_int(text: str, func: str, *, signed: bool, bits: int) -> int:
 
 
 def underscore_ok(text: str) -> bool:
-    """Go's ``underscoreOK``: underscores only between digits (a base prefix counts as one)."""
+    """Go's ``underscoreOK``: underscores only between digits (a base prefix counts as one).
+
+    The template engine has the same rule (gotemplate.gostrconv); importing it from there would
+    load the whole engine on every command line, so the flag parser keeps its own few lines."""
     s = text[1:] if text[:1] in ("+", "-") else text
     saw = "^"
     i = 0

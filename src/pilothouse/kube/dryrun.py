@@ -83,13 +83,7 @@ def dry_apply(kube: KubeClient, resources: list[Resource], live: dict[str, dict[
             else:
                 base = (originals or {}).get(r.key()) or current
                 patch, patch_type = ops.create_patch(base, r, current, False)
-                meta = patch.get("metadata")
-                if isinstance(meta, dict):
-                    for k in ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields"):
-                        meta.pop(k, None)
-                    if not meta:
-                        patch.pop("metadata")
-                patch.pop("status", None)
+                ops.strip_server_fields(patch)
                 result = current if not patch else kube.patch(r.rtype, r.namespace, r.name, patch, patch_type,
                                                               dry_run=True)
         except ApiError as err:

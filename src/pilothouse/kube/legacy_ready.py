@@ -317,16 +317,7 @@ def wait(kube: Any, resources: list[Resource], timeout: float, *, jobs: bool = F
                 return False
         return True
 
-    while True:
-        if round_done():
-            return
-        left = deadline - clock()
-        if left <= 0:
-            break
-        sleep(min(interval, left))
-        if clock() >= deadline:
-            break
-    raise LegacyWaitError(DEADLINE)
+    _poll(round_done, deadline, interval, clock, sleep)
 
 
 def wait_for_delete(kube: Any, resources: list[Resource], timeout: float, *, interval: float = INTERVAL,
@@ -347,8 +338,14 @@ def wait_for_delete(kube: Any, resources: list[Resource], timeout: float, *, int
             return False
         return True
 
+    _poll(gone, deadline, interval, clock, sleep)
+
+
+def _poll(done: Callable[[], bool], deadline: float, interval: float, clock: Callable[[], float],
+          sleep: Callable[[float], None]) -> None:
+    """Ask ``done`` at once, then every ``interval``, until it says yes or ``deadline`` passes."""
     while True:
-        if gone():
+        if done():
             return
         left = deadline - clock()
         if left <= 0:

@@ -129,13 +129,8 @@ def create_patch(original: dict[str, Any], target: Resource, live: dict[str, Any
     return strategicpatch.create_two_way_json_merge_patch(original, target.obj), "merge"
 
 
-def _patch_client_side(kube: KubeClient, original: Resource | None, target: Resource, live: dict[str, Any],
-                       three_way_unstructured: bool) -> None:
-    base = original.obj if original is not None else live
-    try:
-        patch, patch_type = create_patch(base, target, live, three_way_unstructured)
-    except KubeError as err:
-        raise KubeError(f"failed to create patch: {err}") from None
+def strip_server_fields(patch: dict[str, Any]) -> None:
+    """Drop from a patch what only the server sets (identity, versions, managed fields, status)."""
     meta = patch.get("metadata")
     if isinstance(meta, dict):
         for k in ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields"):
@@ -143,6 +138,16 @@ def _patch_client_side(kube: KubeClient, original: Resource | None, target: Reso
         if not meta:
             patch.pop("metadata")
     patch.pop("status", None)
+
+
+def _patch_client_side(kube: KubeClient, original: Resource | None, target: Resource, live: dict[str, Any],
+                       three_way_unstructured: bool) -> None:
+    base = original.obj if original is not None else live
+    try:
+        patch, patch_type = create_patch(base, target, live, three_way_unstructured)
+    except KubeError as err:
+        raise KubeError(f"failed to create patch: {err}") from None
+    strip_server_fields(patch)
     if not patch:
         log.debug("Looks like there are no changes for %s %q", target.kind, target.name)
         return
