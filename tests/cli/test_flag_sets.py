@@ -144,3 +144,78 @@ def test_helm_agrees_credentials_work(auth_repo, tmp_path: Path) -> None:
     assert helm.rc == pilot.rc == 0, (helm.err, pilot.err)
     # the oracle is Helm 4.1, which trims each document's trailing newline; Helm 4.2 keeps it
     assert [d.strip() for d in pilot.out.split("---\n")] == [d.strip() for d in helm.out.split("---\n")]
+
+
+# --- the TLS flags reach the same HTTP client ---------------------------------------------
+
+
+def _tls_files(tmp: Path) -> None:
+    """A test CA and a server certificate it signed for 127.0.0.1 (as an IP address)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    day = datetime.timedelta(days=1)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "charts-ca")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now - day).not_valid_after(now + day)
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "charts")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(now - day).not_valid_after(now + day)
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    (tmp / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp / "tls.pem").write_bytes(cert.public_bytes(pem))
+    (tmp / "tls.key").write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                                    serialization.NoEncryption()))
+
+
+@pytest.fixture
+def tls_repo(tmp_path: Path):
+    import ssl
+
+    env = isolated_env(tmp_path / "home")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _tls_files(tmp_path)
+    assert run(PILOT, ["create", "mychart"], env, tmp_path).rc == 0
+    assert run(PILOT, ["package", str(tmp_path / "mychart"), "-d", str(repo)], env, tmp_path).rc == 0
+    handler = type("H", (_AuthRepo,), {"seen": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: handler(*a, directory=str(repo)))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(tmp_path / "tls.pem"), str(tmp_path / "tls.key"))
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    url = f"https://127.0.0.1:{server.server_address[1]}"
+    assert run(PILOT, ["repo", "index", str(repo), "--url", url], env, tmp_path).rc == 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url, env
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_ca_file_and_insecure_skip_tls_verify_reach_the_repository(tls_repo, tmp_path: Path) -> None:
+    url, env = tls_repo
+    base = ["template", "rel", "mychart", "--repo", url, "--username", USER, "--password", PASSWORD]
+    untrusted_pilot = run(PILOT, base, env, tmp_path)
+    untrusted_helm = run(HELM, base, env, tmp_path)
+    assert untrusted_pilot.rc == untrusted_helm.rc == 1
+    assert "certificate" in untrusted_pilot.err and "Traceback" not in untrusted_pilot.err
+    for extra in (["--ca-file", str(tmp_path / "ca.pem")], ["--insecure-skip-tls-verify"]):
+        helm = run(HELM, [*base, *extra], env, tmp_path)
+        pilot = run(PILOT, [*base, *extra], env, tmp_path)
+        assert helm.rc == pilot.rc == 0, (extra, helm.err, pilot.err)
+        assert "name: rel-mychart" in pilot.out
