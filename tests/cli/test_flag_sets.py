@@ -219,3 +219,13 @@ def test_ca_file_and_insecure_skip_tls_verify_reach_the_repository(tls_repo, tmp
         pilot = run(PILOT, [*base, *extra], env, tmp_path)
         assert helm.rc == pilot.rc == 0, (extra, helm.err, pilot.err)
         assert "name: rel-mychart" in pilot.out
+
+
+@pytest.mark.parametrize("value", ["bad", "x,y", "a=1,b=2,c"])
+def test_template_labels_errors_as_helm(value: str, tmp_path: Path) -> None:
+    env = isolated_env(tmp_path)
+    assert run(PILOT, ["create", "c"], env, tmp_path).rc == 0
+    helm = run(HELM, ["template", "r", "c", "--labels", value], env, tmp_path)
+    pilot = run(PILOT, ["template", "r", "c", "--labels", value], env, tmp_path)
+    assert pilot.rc == helm.rc == 1
+    assert pilot.err == helm.err.replace("helm", "pilot")

@@ -11,15 +11,38 @@ class LabelsAction(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        out = dict(getattr(namespace, self.dest, None) or {})
-        for item in str(values).split(","):
-            if not item:
-                continue
-            if "=" not in item:
-                from pilothouse.errors import UsageError
+        from pilothouse.errors import UsageError
 
-                raise UsageError(f'invalid argument "{values}" for "{option_string}" flag: {item} must be formatted '
+        out = dict(getattr(namespace, self.dest, None) or {})
+        text = str(values)
+        flag = _flag_name(self.option_strings)
+        # as pflag: no "=" is an error about the whole value, exactly one makes one pair (commas
+        # included in the value), more are comma-separated pairs
+        count = text.count("=")
+        if count == 0:
+            raise UsageError(f'invalid argument "{text}" for "{flag}" flag: {text} must be formatted as key=value')
+        pairs = [text.strip('"')] if count == 1 else _csv_fields(text)
+        for item in pairs:
+            if "=" not in item:
+                raise UsageError(f'invalid argument "{text}" for "{flag}" flag: {item} must be formatted '
                                  "as key=value")
             k, v = item.split("=", 1)
             out[k] = v
         setattr(namespace, self.dest, out)
+
+
+def _flag_name(options: list[str]) -> str:
+    """The flag as pflag names it in errors: ``-l, --labels`` when it has a shorthand."""
+    shorts = [o for o in options if not o.startswith("--")]
+    longs = [o for o in options if o.startswith("--")]
+    return ", ".join(shorts[:1] + longs[:1])
+
+
+def _csv_fields(text: str) -> list[str]:
+    """One CSV record's fields, as pflag reads a multi-pair value."""
+    import csv
+
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:
+        return text.split(",")
