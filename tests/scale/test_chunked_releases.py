@@ -111,7 +111,7 @@ def test_install_killed_between_pieces_leaves_no_release(srv, tmp_path, k):
     left = _records(srv)
     assert len(left) == k and "sh.helm.release.v1.big.v1" not in left  # the first piece is written last
     clean = env_for(tmp_path / "home", srv.kubeconfig_path)
-    assert _ok(pilot(clean, "list", "-a")).splitlines()[1:] == []
+    assert _ok(pilot(clean, "list")).splitlines()[1:] == []
     assert pilot(clean, "status", "big").returncode != 0
     assert "release: not found" in pilot(clean, "history", "big").stderr
     # the next install of that name sweeps the leftovers and succeeds
@@ -145,7 +145,7 @@ def test_update_killed_half_way_is_never_read_and_is_cleaned_up(srv, tmp_path):
     _killed(pilot(env, "install", "big", str(chart)))
     assert "sh.helm.release.v1.big.v1" in _records(srv)
     clean = env_for(tmp_path / "home", srv.kubeconfig_path)
-    assert _ok(pilot(clean, "list", "-a")).splitlines()[1:] == []
+    assert _ok(pilot(clean, "list")).splitlines()[1:] == []
     _ok(pilot(clean, "install", "big", str(chart)))
     assert len(_records(srv)) == 4
     assert "STATUS: deployed" in _ok(pilot(clean, "status", "big"))

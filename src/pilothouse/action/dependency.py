@@ -18,6 +18,7 @@ from typing import TextIO
 from pilothouse.chart.model import Dependency, Lock
 from pilothouse.errors import ChartError, RepoError
 from pilothouse.registry import is_oci
+from pilothouse.repo.getter import Credentials
 
 
 def hash_req(req: list[Dependency | None], lock: list[Dependency | None]) -> str:
@@ -39,6 +40,8 @@ class Manager:
     keyring: str = ""
     skip_update: bool = False
     plain_http: bool = False
+    # the command's --username/--password/TLS flags: as Helm, for the OCI registry client
+    credentials: Credentials = field(default_factory=Credentials)
     repository_config: str = ""
     repository_cache: str = ""
     debug: bool | None = None  # None: --debug / HELM_DEBUG as the command line set them
@@ -130,9 +133,9 @@ class Manager:
                 locked.append(Dependency(name=d.name, version=sub.metadata.version, repository=d.repository))
                 continue
             if is_oci(d.repository):
-                from pilothouse.registry.client import RegistryClient, tag_matching
+                from pilothouse.registry.client import tag_matching
 
-                client = RegistryClient(plain_http=self.plain_http, out=self.out)
+                client = self.credentials.new_registry_client(plain_http=self.plain_http, out=self.out)
                 tags = client.tags(d.repository.rstrip("/") + "/" + d.name)
                 try:
                     version = tag_matching(tags, d.version)
@@ -173,7 +176,8 @@ class Manager:
                     continue
                 print(f"Downloading {d.name} from repo {d.repository}", file=self.out)
                 dl = ChartDownloader(out=self.out, verify=VERIFY_ALWAYS if self.verify else VERIFY_NEVER,
-                                     keyring=self.keyring, options=GetterOptions(plain_http=self.plain_http))
+                                     keyring=self.keyring, options=GetterOptions(plain_http=self.plain_http,
+                                                                           **self.credentials.credentials()))
                 if is_oci(d.repository):
                     ref = d.repository.rstrip("/") + "/" + d.name
                     dl.download_to(ref, d.version, tmp)

@@ -18,6 +18,7 @@ DEPRECATED: dict[str, dict[str, str]] = {
     "upgrade": {"atomic": "use --rollback-on-failure instead", "force": "use --force-replace instead"},
     "rollback": {"force": "use --force-replace instead"},
     "template": {"validate": "use '--dry-run=server' instead",
+                 "atomic": "use --rollback-on-failure instead", "force": "use --force-replace instead",
                  "hide-notes": "this flag has no effect for 'helm template' and will be removed in Helm 5",
                  "render-subchart-notes": "this flag has no effect for 'helm template' and will be removed in Helm 5"},
 }

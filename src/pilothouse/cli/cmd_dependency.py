@@ -25,15 +25,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         c.add_argument("--verify", action="store_true")
         c.add_argument("--keyring", default="")
         c.add_argument("--plain-http", action="store_true", help="use insecure HTTP connections for the chart download")
+        c.add_argument("--username", default="", help="chart repository username where to locate the requested chart")
+        c.add_argument("--password", default="", help="chart repository password where to locate the requested chart")
+        c.add_argument("--cert-file", default="", help="identify HTTPS client using this SSL certificate file")
+        c.add_argument("--key-file", default="", help="identify HTTPS client using this SSL key file")
+        c.add_argument("--ca-file", default="", help="verify certificates of HTTPS-enabled servers using this CA bundle")
+        c.add_argument("--insecure-skip-tls-verify", action="store_true",
+                       help="skip tls certificate checks for the chart download")
         c.set_defaults(func=run_update_build, dep_name=name)
 
 
 def run_update_build(args: argparse.Namespace) -> int:
     from pilothouse.action.dependency import Manager
     from pilothouse.action.verify import default_keyring
+    from pilothouse.repo.getter import Credentials
 
+    creds = Credentials(username=args.username, password=args.password, cert_file=args.cert_file,
+                        key_file=args.key_file, ca_file=args.ca_file,
+                        insecure_skip_tls_verify=args.insecure_skip_tls_verify)
     m = Manager(chart_path=args.chart, verify=args.verify, keyring=args.keyring or default_keyring(),
-                skip_update=args.skip_refresh, plain_http=args.plain_http)
+                skip_update=args.skip_refresh, plain_http=args.plain_http, credentials=creds)
     if args.dep_name == "update":
         m.update()
     else:

@@ -6,24 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-
-class _Labels(argparse.Action):
-    """pflag StringToString: ``k=v,k2=v2``, repeatable."""
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
-                 option_string: str | None = None) -> None:
-        out = dict(getattr(namespace, self.dest, None) or {})
-        for item in str(values).split(","):
-            if not item:
-                continue
-            if "=" not in item:
-                from pilothouse.errors import UsageError
-
-                raise UsageError(f'invalid argument "{values}" for "{option_string}" flag: {item} must be formatted '
-                                 "as key=value")
-            k, v = item.split("=", 1)
-            out[k] = v
-        setattr(namespace, self.dest, out)
+from pilothouse.cli.labels_flag import LabelsAction as _Labels
 
 
 def add_wait_flags(p: argparse.ArgumentParser) -> None:
@@ -81,9 +64,11 @@ def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> N
     p.add_argument("--take-ownership", action="store_true", help="adopt existing resources whoever owns them")
     p.add_argument("--hide-notes", action="store_true", help="do not show notes in the output")
     p.add_argument("--disable-openapi-validation", action="store_true", help="accepted for compatibility")
-    p.add_argument("--kube-version", default=None, help="Kubernetes version for --dry-run=client")
-    p.add_argument("-a", "--api-versions", action="append", default=[], help="API versions for --dry-run=client")
     add_output_flag(p)
+    from pilothouse.cli.chart_flags import add_missing_chart_path_flags
+
+    # where the chart comes from: --repo, credentials and TLS reach the chart download
+    add_missing_chart_path_flags(p)
     if upgrade:
         p.add_argument("--server-side", default="auto", help='"true", "false" or "auto" (follow the previous revision)')
     else:
@@ -128,7 +113,9 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
         force_conflicts=args.force_conflicts, force_replace=args.force_replace, take_ownership=args.take_ownership,
         description=args.description, labels=dict(args.labels), sub_notes=args.render_subchart_notes,
         skip_schema_validation=args.skip_schema_validation, enable_dns=args.enable_dns, hide_secret=args.hide_secret,
-        kube_version=args.kube_version, api_versions=[v for a in args.api_versions for v in a.split(",") if v],
+        # Helm 4.2's install and upgrade have no --kube-version/--api-versions: other callers may set them
+        kube_version=getattr(args, "kube_version", None),
+        api_versions=[v for a in getattr(args, "api_versions", []) for v in a.split(",") if v],
         post_renderer=post_renderer_func(args.post_renderer, args.post_renderer_args),
         policies=args.policy, policy_mode=args.policy_mode)
     attach(cfg, args, action)

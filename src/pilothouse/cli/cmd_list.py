@@ -35,7 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--time-format", default="", help="format time using golang time formatter")
     p.add_argument("-d", "--date", action="store_true", help="sort by release date")
     p.add_argument("-r", "--reverse", action="store_true", help="reverse the sort order")
-    p.add_argument("-a", "--all", action="store_true", help="show all releases")
     for state in ("uninstalled", "superseded", "uninstalling", "deployed", "failed", "pending"):
         p.add_argument(f"--{state}", action="store_true", help=f"show {state} releases")
     p.add_argument("-A", "--all-namespaces", action="store_true", help="list releases across all namespaces")
@@ -54,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     cfg = config_from_args(args, all_namespaces=args.all_namespaces)
-    rels = List(cfg, all=args.all, all_namespaces=args.all_namespaces, by_date=args.date, sort_reverse=args.reverse,
+    rels = List(cfg, all_namespaces=args.all_namespaces, by_date=args.date, sort_reverse=args.reverse,
                 limit=args.max, offset=args.offset, filter=args.filter, deployed=args.deployed,
                 uninstalled=args.uninstalled, uninstalling=args.uninstalling, superseded=args.superseded,
                 failed=args.failed, pending=args.pending, selector=args.selector).run()

@@ -109,9 +109,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="display the status of the named release", usage="pilot status RELEASE_NAME")
     p.add_argument("name", metavar="RELEASE_NAME")
     p.add_argument("--revision", type=int, default=0, help="display the status of the named release with revision")
-    # Helm 3 flags: Helm 4 always shows the description and the resources, so they change nothing
-    p.add_argument("--show-resources", action="store_true", help="accepted for compatibility (always shown)")
-    p.add_argument("--show-desc", action="store_true", help="accepted for compatibility (always shown)")
+    # Helm 3 flags Helm 4 dropped (it always shows the description and the resources): still accepted
+    # so Helm 3 scripts run, hidden from help as Helm 4 has no such flags
+    p.add_argument("--show-resources", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--show-desc", action="store_true", help=argparse.SUPPRESS)
     add_output_flag(p)
     p.add_argument("--drift", action="store_true", help="also compare the release's objects with the live cluster "
                    "(exit 2 on drift; see pilot drift)")

@@ -11,8 +11,9 @@ def _csv(value: str) -> list[str]:
     return [v for v in value.split(",") if v]
 
 
-def add_render_flags(p: argparse.ArgumentParser) -> None:
-    """Flags template, install and upgrade share for rendering."""
+def add_render_flags(p: argparse.ArgumentParser, *, naming: bool = True) -> None:
+    """Flags template, install and upgrade share for rendering (``naming``: --name-template and
+    --generate-name, which upgrade does not have)."""
     from pilothouse.cli.values_flags import add_values_flags
 
     add_values_flags(p)
@@ -29,8 +30,10 @@ def add_render_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--version", default="", help="a version constraint for the chart version to use")
     p.add_argument("--devel", action="store_true", help="use development versions, too")
     p.add_argument("--no-hooks", action="store_true", help="prevent hooks from running (template: not printed)")
-    p.add_argument("--name-template", default="", help="specify template used to name the release")
-    p.add_argument("-g", "--generate-name", action="store_true", help="generate the name (and omit the NAME parameter)")
+    if naming:
+        p.add_argument("--name-template", default="", help="specify template used to name the release")
+        p.add_argument("-g", "--generate-name", action="store_true",
+                       help="generate the name (and omit the NAME parameter)")
     p.add_argument("--description", default="", help="add a custom description")
     p.add_argument("--hide-secret", action="store_true", help="hide Kubernetes Secrets in the output (dry-run only)")
     p.add_argument("--repo", default="", help="chart repository url where to locate the requested chart")
@@ -110,6 +113,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
     p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
                    help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group comments")
+    from pilothouse.cli.template_install_flags import add_template_install_flags
+
+    add_template_install_flags(p)
     p.set_defaults(func=run)
 
 

@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("upgrade", help="upgrade a release", usage="pilot upgrade [RELEASE] [CHART] [flags]")
     p.add_argument("release", metavar="RELEASE")
     p.add_argument("chart", metavar="CHART")
-    add_render_flags(p)
+    add_render_flags(p, naming=False)
     add_release_flags(p, upgrade=True)
     p.add_argument("-i", "--install", action="store_true", help="run an install if the release does not exist")
     p.add_argument("--reset-values", action="store_true", help="reset the values to the ones built into the chart")

@@ -94,7 +94,7 @@ def test_denied_install_sends_no_write_request(baseline, pilot, kenv, srv):
     assert 'Error: INSTALLATION FAILED: policy "baseline" denied the install: 4 violations' in res.stderr
     assert srv.requests, "the fake API server saw the discovery requests"
     assert writes(srv) == []
-    assert pilot("list", "-a", env=kenv).stdout.count("\n") == 1
+    assert pilot("list", env=kenv).stdout.count("\n") == 1
 
 
 def test_allowed_install_then_denied_upgrade_and_rollback(baseline, pilot, kenv, srv):
