@@ -12,21 +12,10 @@ import time
 import pytest
 from lifecycle_helpers import CHART, configmap
 
-from pilothouse.cli.main import main
-
 
 @pytest.fixture
-def pilot(srv, monkeypatch, capsys):
-    monkeypatch.setenv("KUBECONFIG", srv.kubeconfig_path)
-    monkeypatch.delenv("HELM_DRIVER", raising=False)
-    monkeypatch.delenv("HELM_NAMESPACE", raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        rc = main(list(argv))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
+def pilot(srv, pilot_in_process):
+    return pilot_in_process(srv)
 
 
 def test_install_list_status_history_get(pilot):

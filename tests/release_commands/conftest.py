@@ -14,16 +14,5 @@ def srv():
 
 
 @pytest.fixture
-def pilot(srv, monkeypatch, capsys):
-    from pilothouse.cli.main import main
-
-    monkeypatch.setenv("KUBECONFIG", srv.kubeconfig_path)
-    monkeypatch.delenv("HELM_DRIVER", raising=False)
-    monkeypatch.delenv("HELM_NAMESPACE", raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        rc = main(list(argv))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
+def pilot(srv, pilot_in_process):
+    return pilot_in_process(srv)

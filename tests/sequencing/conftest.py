@@ -16,17 +16,6 @@ def sim():
 
 
 @pytest.fixture
-def pilot(sim, monkeypatch, capsys):
-    from pilothouse.cli.main import main
-
-    monkeypatch.setenv("KUBECONFIG", sim.kubeconfig_path)
-    monkeypatch.delenv("HELM_DRIVER", raising=False)
-    monkeypatch.delenv("HELM_NAMESPACE", raising=False)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        rc = main(list(argv))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
+def pilot(sim, pilot_in_process):
+    return pilot_in_process(sim)
 
