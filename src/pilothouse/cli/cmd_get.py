@@ -80,15 +80,18 @@ def run(args: argparse.Namespace) -> int:
         from pilothouse.release import timeutil
 
         md["deployedAt"] = _rfc3339(timeutil, md["deployedAt"])
+        md["dependencies"] = [_dependency(d) for d in md["dependencies"] if isinstance(d, dict)]
         if args.output == "json":
             s = Struct((k, v) for k, v in md.items()
                        if k not in ("annotations", "labels", "dependencies", "applyMethod") or v)
             write_json(out, s)
         elif args.output == "yaml":
+            md["dependencies"] = [dict(d) for d in md["dependencies"]]
             write_yaml(out, {k: v for k, v in md.items()
                              if k not in ("annotations", "labels", "dependencies", "applyMethod") or v})
         else:
-            deps = ",".join(str(d.get("alias") or d.get("name")) for d in md["dependencies"] if isinstance(d, dict))
+            # FormattedDepNames: the dependencies' names (never their aliases), sorted
+            deps = ",".join(sorted(str(dict(d).get("name") or "") for d in md["dependencies"]))
             out.write(f"NAME: {md['name']}\nCHART: {md['chart']}\nVERSION: {md['version']}\n"
                       f"APP_VERSION: {md['appVersion']}\nANNOTATIONS: {_labels(md['annotations'])}\n"
                       f"LABELS: {_labels(md['labels'])}\nDEPENDENCIES: {deps}\nNAMESPACE: {md['namespace']}\n"
@@ -106,6 +109,25 @@ def run(args: argparse.Namespace) -> int:
             return 0
         print_release(out, rel, "table", debug=True, show_metadata=True)
     return 0
+
+
+# chart.Dependency's JSON fields in struct order; True = always written, False = omitempty
+_DEPENDENCY_FIELDS = (("name", True), ("version", False), ("repository", True), ("condition", False),
+                      ("tags", False), ("enabled", False), ("import-values", False), ("alias", False))
+
+
+def _dependency(d: dict):  # noqa: ANN202 - a gojson Struct, imported lazily
+    """A stored chart dependency re-encoded as Go marshals `chart.Dependency` (field order, omitempty)."""
+    from pilothouse.release.gojson import Struct
+
+    s = Struct()
+    for key, always in _DEPENDENCY_FIELDS:
+        val = d.get(key)
+        if always:
+            s.append((key, val if isinstance(val, str) else ""))
+        elif val:
+            s.append((key, val))
+    return s
 
 
 def _rfc3339(timeutil, text: str) -> str:  # noqa: ANN001 - the module is passed to keep imports lazy
