@@ -88,7 +88,7 @@ class Rollback:
             name=name, namespace=current.namespace, version=current.version + 1, chart=previous.chart,
             config=previous.config,
             info=Info(first_deployed=current.info.first_deployed, last_deployed=timeutil.now(),
-                      status=PENDING_ROLLBACK, rollback_revision=previous_version, notes=previous.info.notes,
+                      status=PENDING_ROLLBACK, notes=previous.info.notes,
                       description=f"Rollback to {previous_version}"),
             labels=dict(previous.labels), manifest=previous.manifest, hooks=previous.hooks,
             apply_method=APPLY_SSA if ssa else APPLY_CSA)

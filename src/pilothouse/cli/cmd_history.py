@@ -12,8 +12,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("history", help="fetch release history", usage="pilot history RELEASE_NAME [flags]")
     p.add_argument("name", metavar="RELEASE_NAME")
     p.add_argument("--max", type=int, default=256, help="maximum number of revision to include in history")
-    p.add_argument("--show-rollback-revision", action="store_true",
-                   help="show the rollback revision column in table output")
     add_output_flag(p)
     p.set_defaults(func=run)
 
@@ -34,25 +32,17 @@ def run(args: argparse.Namespace) -> int:
         item = Struct([("revision", r.version)])
         if not timeutil.is_zero(r.info.last_deployed):
             item.append(("updated", r.info.last_deployed))
-        item += [("status", r.info.status), ("chart", chart_name(r)), ("app_version", app_version(r))]
-        if r.info.rollback_revision:
-            item.append(("rollback_revision", r.info.rollback_revision))
-        item.append(("description", r.info.description))
+        item += [("status", r.info.status), ("chart", chart_name(r)), ("app_version", app_version(r)),
+                 ("description", r.info.description)]
         items.append(item)
     if args.output == "json":
         write_json(out, items)
     elif args.output == "yaml":
         write_yaml(out, [dict(i) for i in items])
     else:
-        # the ROLLBACK column only on request (Helm 4.2's releaseHistoryWithRollback); the structured
-        # outputs carry rollback_revision whenever it is set
-        show = args.show_rollback_revision
-        head = ["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION"]
-        rows = [head + (["ROLLBACK"] if show else []) + ["DESCRIPTION"]]
+        rows = [["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"]]
         for r in hist:
-            row = [str(r.version), timeutil.ansic(r.info.last_deployed), r.info.status, chart_name(r), app_version(r)]
-            if show:
-                row.append(str(r.info.rollback_revision) if r.info.rollback_revision > 0 else "")
-            rows.append(row + [r.info.description])
+            rows.append([str(r.version), timeutil.ansic(r.info.last_deployed), r.info.status, chart_name(r),
+                         app_version(r), r.info.description])
         out.write(uitable(rows))
     return 0

@@ -24,7 +24,7 @@ def _struct(go_type: str, fields: str) -> type[_Struct]:
 
 
 ReleaseV = _struct("*v1.Release", "Name Info Chart Config Manifest Hooks Version Namespace Labels ApplyMethod")
-InfoV = _struct("*v1.Info", "FirstDeployed LastDeployed Deleted Description Status RollbackRevision Notes Resources")
+InfoV = _struct("*v1.Info", "FirstDeployed LastDeployed Deleted Description Status Notes Resources")
 HookV = _struct("*v1.Hook", "Name Kind Path Manifest Events LastRun Weight DeletePolicies OutputLogPolicies")
 HookExecutionV = _struct("v1.HookExecution", "StartedAt CompletedAt Phase")
 ChartV = _struct("*v2.Chart", "Raw Metadata Lock Templates Values Schema SchemaModTime Files ModTime")
@@ -106,6 +106,6 @@ def release_view(rel: Any) -> Any:
         Name=rel.name,
         Info=InfoV(FirstDeployed=go_time(info.first_deployed), LastDeployed=go_time(info.last_deployed),
                    Deleted=go_time(info.deleted), Description=info.description, Status=info.status,
-                   RollbackRevision=info.rollback_revision, Notes=info.notes, Resources=info.resources),
+                   Notes=info.notes, Resources=info.resources),
         Chart=_chart(rel.chart), Config=rel.config, Manifest=rel.manifest, Hooks=hooks, Version=rel.version,
         Namespace=rel.namespace, Labels=dict(rel.labels or {}), ApplyMethod=rel.apply_method)

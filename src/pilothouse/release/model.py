@@ -47,8 +47,6 @@ class Info:
     deleted: str = ""
     description: str = ""
     status: str = UNKNOWN
-    # the revision a rollback went back to; 0 for anything else (Helm 4.2 records it)
-    rollback_revision: int = 0
     notes: str = ""
     resources: dict[str, Any] | None = None
 
@@ -58,7 +56,7 @@ class Info:
             val = getattr(self, key)
             if val and not _zero_time(val):
                 s.append((key, val))
-        for key in ("description", "status", "rollback_revision", "notes"):
+        for key in ("description", "status", "notes"):
             if getattr(self, key):
                 s.append((key, getattr(self, key)))
         if self.resources:
@@ -69,8 +67,7 @@ class Info:
     def from_dict(cls, d: dict[str, Any]) -> Info:
         return cls(first_deployed=_str(d.get("first_deployed")), last_deployed=_str(d.get("last_deployed")),
                    deleted=_str(d.get("deleted")), description=_str(d.get("description")),
-                   status=_str(d.get("status")), rollback_revision=_int(d.get("rollback_revision")),
-                   notes=_str(d.get("notes")), resources=d.get("resources") or None)
+                   status=_str(d.get("status")), notes=_str(d.get("notes")), resources=d.get("resources") or None)
 
 
 def _zero_time(text: str) -> bool:
@@ -79,17 +76,6 @@ def _zero_time(text: str) -> bool:
 
 def _str(v: Any) -> str:
     return v if isinstance(v, str) else ""
-
-
-def _int(v: Any) -> int:
-    # JSON numbers arrive as int or (from YAML/float parsers) integral floats; anything else is Go's zero
-    if isinstance(v, bool):
-        return 0
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return 0
 
 
 def hook_struct(h: Hook) -> Struct:
