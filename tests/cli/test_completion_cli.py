@@ -113,6 +113,9 @@ RELEASE_LINES = [
     "upgrade ''", "test ''", "-n team status ''", "status -n team ''", "--namespace=team uninstall ''",
     "get manifest ''", "get notes rel ''", "history rel ''", "rollback rel 1 ''", "-n ''", "--namespace ''",
     "status -n ''", "list --namespace=''", "-n t",
+    # under --debug, compListReleases says what it completes on stderr (cobra.CompDebugln)
+    "status --debug r", "--debug history ''", "uninstall --debug=false ''", "rollback --debug ''",
+    "get notes --debug=true re",
 ]
 
 

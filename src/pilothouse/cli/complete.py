@@ -19,7 +19,7 @@ from typing import IO
 
 from pilothouse.cli import command_table
 from pilothouse.cli.command_table import CommandInfo
-from pilothouse.cli.pflag import Flag, FlagError, FlagSet, parse_args
+from pilothouse.cli.pflag import Flag, FlagError, FlagSet, parse_args, parse_bool
 
 DEFAULT, ERROR, NO_SPACE, NO_FILE_COMP, FILTER_FILE_EXT, FILTER_DIRS, KEEP_ORDER = 0, 1, 2, 4, 8, 16, 32
 _DIRECTIVE_NAMES = [(ERROR, "ShellCompDirectiveError"), (NO_SPACE, "ShellCompDirectiveNoSpace"),
@@ -54,8 +54,19 @@ def _config(namespace: str | None = None):  # noqa: ANN202 - an action Configura
                                   kube_context=os.environ.get("HELM_KUBECONTEXT") or None)
 
 
-def list_releases(ignored: Sequence[str]) -> Result:
+def comp_debug(message: str) -> None:
+    """Cobra's ``CompDebugln(message, settings.Debug)``: on stderr under --debug (HELM_DEBUG)."""
+    try:
+        debug = parse_bool(os.environ.get("HELM_DEBUG", ""))
+    except ValueError:
+        debug = False
+    if debug:
+        sys.stderr.write(f"[Debug] {message}\n")
+
+
+def list_releases(ignored: Sequence[str], to_complete: str = "") -> Result:
     """Helm's ``compListReleases``: every release of the namespace, with chart and status."""
+    comp_debug(f"compListReleases with toComplete {to_complete}")
     try:
         from pilothouse.action.list import List
 
@@ -250,15 +261,15 @@ def valid_args(path: str, args: list[str], to_complete: str, values: list[tuple[
         return list_charts(to_complete, True) if len(args) == (0 if gen else 1) else ([], NO_FILE_COMP)
     if path == "upgrade":
         if not args:
-            return list_releases(args)
+            return list_releases(args, to_complete)
         return list_charts(to_complete, True) if len(args) == 1 else no_more_args()
     if path in ("status", "history", "test") or path.startswith("get "):
-        return no_more_args() if args else list_releases(args)
+        return no_more_args() if args else list_releases(args, to_complete)
     if path == "uninstall":
-        return list_releases(args)
+        return list_releases(args, to_complete)
     if path == "rollback":
         if not args:
-            return list_releases(args)
+            return list_releases(args, to_complete)
         return list_revisions(args[0]) if len(args) == 1 else no_more_args()
     if path == "pull":
         return ([], NO_FILE_COMP) if args else list_charts(to_complete, False)
