@@ -87,3 +87,30 @@ def test_get_metadata_dependencies(diff, output):
     # dependencies' names (not aliases), sorted
     _store(diff, [_record("wren", 1, "deployed", "Install complete", chart=DEPS)])
     diff.check(["get", "metadata", "wren", "-o", output])
+
+
+HOOKED = _record("heron", 1, "deployed", "Install complete", chart=_chart({
+    **PERCH, "keywords": ["birds"], "home": "https://example.invalid"}))
+HOOKED["hooks"] = [
+    {"name": "heron-check", "kind": "Pod", "path": "perch/templates/check.yaml", "manifest": "kind: Pod\n",
+     "events": ["test", "post-upgrade"], "weight": 3, "delete_policies": ["hook-succeeded"],
+     "last_run": {"started_at": WHEN, "completed_at": WHEN, "phase": "Succeeded"}},
+]
+TEMPLATES = [
+    # text/template prints a pointer it reached by itself as the struct it points to; a function gets the
+    # pointer, which fmt prints as &{...}; nil maps print as map[]
+    "{{.Release.Info}}",
+    "{{.Release.Chart.Metadata}}",
+    '{{printf "%v" .Release.Chart.Metadata}}',
+    '{{printf "%T|%T|%T|%T|%T" .Release .Release.Info .Release.Hooks .Release.Labels .Release.Chart.Metadata.Keywords}}',
+    '{{printf "%T|%T" (index .Release.Hooks 0).Events .Release.Chart.Metadata.Dependencies}}',
+    "{{range .Release.Hooks}}{{.Name}} {{.Weight}} {{.Events}} {{.DeletePolicies}} {{.LastRun.Phase}}{{end}}",
+    "{{.Release.Chart.Metadata.Annotations}} {{.Release.Info.Resources}} {{len .Release.Chart.Metadata.Sources}}",
+    '{{(index .Release.Hooks 0).Events | join ","}} {{has "test" (index .Release.Hooks 0).Events}}',
+]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_get_all_template_prints_go_values(diff, template):
+    _store(diff, [HOOKED])
+    diff.check(["get", "all", "heron", "--template", template])

@@ -19,9 +19,31 @@ class _Struct(GoObject):
 
 
 def _struct(go_type: str, fields: str) -> type[_Struct]:
+    # a pointer type prints as Go prints pointers: &{...} when handed to a function, an address inside
+    # another value, the struct itself when the template prints it (text/template dereferences)
     return type(go_type.strip("*").replace(".", "_"), (_Struct,),
-                {"go_type": go_type, "go_fields": tuple(fields.split())})
+                {"go_type": go_type, "go_kind": "ptr" if go_type.startswith("*") else "struct",
+                 "go_fields": tuple(fields.split())})
 
+
+def _list_type(go_type: str) -> type[list]:
+    return type("List_" + go_type.strip("[]*").replace(".", "_"), (list,), {"__slots__": (), "go_type": go_type})
+
+
+class _StrMap(dict):
+    """A Go map[string]string (labels, annotations)."""
+
+    go_type = "map[string]string"
+
+
+HookList = _list_type("[]*v1.Hook")
+FileList = _list_type("[]*common.File")
+DependencyList = _list_type("[]*v2.Dependency")
+MaintainerList = _list_type("[]*v2.Maintainer")
+StringList = _list_type("[]string")
+EventList = _list_type("[]v1.HookEvent")
+DeletePolicyList = _list_type("[]v1.HookDeletePolicy")
+OutputLogPolicyList = _list_type("[]v1.HookOutputLogPolicy")
 
 ReleaseV = _struct("*v1.Release", "Name Info Chart Config Manifest Hooks Version Namespace Labels ApplyMethod")
 InfoV = _struct("*v1.Info", "FirstDeployed LastDeployed Deleted Description Status Notes Resources")
@@ -51,24 +73,26 @@ def go_time(text: str) -> Any:
 
 def _metadata(md: dict[str, Any]) -> Any:
     return MetadataV(
-        Name=md.get("name", ""), Home=md.get("home", ""), Sources=list(md.get("sources") or []),
-        Version=md.get("version", ""), Description=md.get("description", ""), Keywords=list(md.get("keywords") or []),
-        Maintainers=[MaintainerV(Name=m.get("name", ""), Email=m.get("email", ""), URL=m.get("url", ""))
-                     for m in md.get("maintainers") or [] if isinstance(m, dict)],
+        Name=md.get("name", ""), Home=md.get("home", ""), Sources=StringList(md.get("sources") or []),
+        Version=md.get("version", ""), Description=md.get("description", ""),
+        Keywords=StringList(md.get("keywords") or []),
+        Maintainers=MaintainerList(MaintainerV(Name=m.get("name", ""), Email=m.get("email", ""), URL=m.get("url", ""))
+                                   for m in md.get("maintainers") or [] if isinstance(m, dict)),
         Icon=md.get("icon", ""), APIVersion=md.get("apiVersion", ""), Condition=md.get("condition", ""),
         Tags=md.get("tags", ""), AppVersion=md.get("appVersion", ""), Deprecated=bool(md.get("deprecated")),
-        Annotations=dict(md["annotations"]) if md.get("annotations") else None,
+        Annotations=_StrMap(md.get("annotations") or {}),
         KubeVersion=md.get("kubeVersion", ""),
-        Dependencies=[DependencyV(Name=d.get("name", ""), Version=d.get("version", ""),
-                                  Repository=d.get("repository", ""), Condition=d.get("condition", ""),
-                                  Tags=list(d.get("tags") or []), Enabled=bool(d.get("enabled")),
-                                  ImportValues=list(d.get("import-values") or []), Alias=d.get("alias", ""))
-                      for d in md.get("dependencies") or [] if isinstance(d, dict)],
+        Dependencies=DependencyList(
+            DependencyV(Name=d.get("name", ""), Version=d.get("version", ""), Repository=d.get("repository", ""),
+                        Condition=d.get("condition", ""), Tags=StringList(d.get("tags") or []),
+                        Enabled=bool(d.get("enabled")), ImportValues=list(d.get("import-values") or []),
+                        Alias=d.get("alias", ""))
+            for d in md.get("dependencies") or [] if isinstance(d, dict)),
         Type=md.get("type", ""))
 
 
 def _files(items: Any) -> list[Any]:
-    out = []
+    out = FileList()
     for f in items or []:
         if isinstance(f, dict):
             try:
@@ -93,19 +117,19 @@ def _chart(rec: dict[str, Any] | None) -> Any:
 def release_view(rel: Any) -> Any:
     """`*release.Release` with its Go field names, for ``{{ .Release.Name }}`` and friends."""
     info = rel.info
-    hooks = []
+    hooks = HookList()
     for h in rel.hooks:
         run = h.last_run or {}
-        hooks.append(HookV(Name=h.name, Kind=h.kind, Path=h.path, Manifest=h.manifest, Events=list(h.events),
+        hooks.append(HookV(Name=h.name, Kind=h.kind, Path=h.path, Manifest=h.manifest, Events=EventList(h.events),
                            LastRun=HookExecutionV(StartedAt=go_time(run.get("started_at") or ""),
                                                   CompletedAt=go_time(run.get("completed_at") or ""),
                                                   Phase=run.get("phase") or ""),
-                           Weight=h.weight, DeletePolicies=list(h.delete_policies),
-                           OutputLogPolicies=list(h.output_log_policies)))
+                           Weight=h.weight, DeletePolicies=DeletePolicyList(h.delete_policies),
+                           OutputLogPolicies=OutputLogPolicyList(h.output_log_policies)))
     return ReleaseV(
         Name=rel.name,
         Info=InfoV(FirstDeployed=go_time(info.first_deployed), LastDeployed=go_time(info.last_deployed),
                    Deleted=go_time(info.deleted), Description=info.description, Status=info.status,
-                   Notes=info.notes, Resources=info.resources),
+                   Notes=info.notes, Resources=info.resources or {}),
         Chart=_chart(rel.chart), Config=rel.config, Manifest=rel.manifest, Hooks=hooks, Version=rel.version,
-        Namespace=rel.namespace, Labels=dict(rel.labels or {}), ApplyMethod=rel.apply_method)
+        Namespace=rel.namespace, Labels=_StrMap(rel.labels or {}), ApplyMethod=rel.apply_method)
