@@ -114,3 +114,22 @@ TEMPLATES = [
 def test_get_all_template_prints_go_values(diff, template):
     _store(diff, [HOOKED])
     diff.check(["get", "all", "heron", "--template", template])
+
+
+WIDE = [
+    _record("lark", 1, "superseded", "Install complete", chart=_chart({"name": "鳥chart", "version": "1.0.0",
+                                                                      "appVersion": "版本"})),
+    # a multi-line description is sized as one string (too wide: cut, "..."), then spread over lines
+    _record("lark", 2, "failed", 'Upgrade "lark" failed: first line\nthe second line is the longest one\nthird'),
+    _record("lark", 3, "superseded", "short\nx"),
+    _record("lark", 4, "deployed", "\x1b[31mred\x1b[0m Ünïcødé é́ zero\u200bwidth\ttab 中文"),
+]
+
+
+@pytest.mark.parametrize("line", ["history lark", "history lark --max 2", "list -a", "list -a --no-headers"])
+@pytest.mark.parametrize("lang", ["C.UTF-8", "ja_JP.UTF-8"])
+def test_tables_measure_text_as_helm(diff, line, lang):
+    # wide (CJK) characters take two cells, control/combining/zero-width none, colour codes none;
+    # a Japanese locale makes ambiguous characters (Ü, é) two cells wide
+    _store(diff, WIDE)
+    diff.check(shlex.split(line), env={"LANG": lang, "LC_ALL": "", "LC_CTYPE": ""})

@@ -8,14 +8,10 @@ from typing import Any
 
 
 def uitable(rows: list[list[str]]) -> str:
-    """gosuri/uitable as Helm uses it: cells padded to the column width, tab separated."""
-    if not rows:
-        return "\n"
-    widths = [0] * max(len(r) for r in rows)
-    for r in rows:
-        for i, c in enumerate(r):
-            widths[i] = max(widths[i], len(c))
-    return "\n".join("\t".join(c.ljust(widths[i]) for i, c in enumerate(r)) for r in rows) + "\n"
+    """Helm's output.EncodeTable: the uitable text and a newline."""
+    from pilothouse.cli.uitable import render
+
+    return render(rows) + "\n"
 
 
 def chart_name(rel: Any) -> str:
