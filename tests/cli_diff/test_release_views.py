@@ -133,3 +133,21 @@ def test_tables_measure_text_as_helm(diff, line, lang):
     # a Japanese locale makes ambiguous characters (Ü, é) two cells wide
     _store(diff, WIDE)
     diff.check(shlex.split(line), env={"LANG": lang, "LC_ALL": "", "LC_CTYPE": ""})
+
+
+def _without_config(rec: dict) -> dict:
+    return {k: v for k, v in rec.items() if k != "config"}
+
+
+CONFIGS = [
+    {**_record("robin", 1, "deployed", "Install complete"), "config": {}},  # not Helm's writing, but readable
+    _without_config(_record("finch", 1, "deployed", "Install complete")),
+]
+
+
+@pytest.mark.parametrize("line", ["get values robin", "get values robin -o json", "get values finch",
+                                  "get values finch -o yaml", "get all robin", "get all finch"])
+def test_empty_config_prints_as_go_reads_it(diff, line):
+    # Go reads an empty config object as an empty map ({}) and a missing one as a nil map (null)
+    _store(diff, CONFIGS)
+    diff.check(shlex.split(line))

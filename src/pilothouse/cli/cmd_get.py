@@ -49,14 +49,16 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.what == "values":
         check_output(args.output)
-        vals = GetValues(cfg, version=args.revision, all_values=args.all).run(args.name)
-        if args.resolve:
+        if args.all:
+            vals = GetValues(cfg, version=args.revision, all_values=True).run(args.name)
+        else:
+            stored = Get(cfg, version=args.revision).run(args.name)
+            # a record without config (Helm leaves an empty one out) is a nil map to Go, printed as null
+            vals = stored.config if stored.config or stored.config_given else None
+        if args.resolve and vals is not None:
             from pilothouse.plugin.types.values import resolve_references
 
             vals = resolve_references(vals)
-        if not vals and not args.all:
-            # the record omits an empty config: Helm reads it back as a nil map, printed as null
-            vals = None
         if args.output == "json":
             write_json(out, vals)
         elif args.output == "yaml":

@@ -92,7 +92,8 @@ def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = F
 
         out.write("USER-SUPPLIED VALUES:\n")
         # an empty config is left out of the stored record: read back, it is a nil map (null)
-        write_yaml(out, (rel.config or None) if stored else (rel.config or {}))
+        empty = {} if not stored or rel.config_given else None
+        write_yaml(out, rel.config or empty)
         out.write("\nCOMPUTED VALUES:\n")
         write_yaml(out, dict(coalesce_values(rel.chart_object(), rel.config)))
         out.write("\n")

@@ -131,6 +131,9 @@ class Release:
     hooks: list[Hook] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     apply_method: str = ""
+    # the record held a config object, even an empty one: Go reads that as an empty map (printed {}),
+    # a missing config as a nil map (printed null). Helm itself never writes an empty one (omitempty)
+    config_given: bool = field(default=False, compare=False, repr=False)
 
     # --- convenience -----------------------------------------------------------------------
 
@@ -208,6 +211,7 @@ class Release:
             info=Info.from_dict(info) if isinstance(info, dict) else Info(status=""),
             chart=d.get("chart") if isinstance(d.get("chart"), dict) else None,
             config=d.get("config") if isinstance(d.get("config"), dict) else {},
+            config_given=isinstance(d.get("config"), dict),
             manifest=_str(d.get("manifest")),
             hooks=[hook_from_dict(h) for h in d.get("hooks") or [] if isinstance(h, dict)],
             apply_method=_str(d.get("apply_method")),
