@@ -151,3 +151,13 @@ def test_empty_config_prints_as_go_reads_it(diff, line):
     # Go reads an empty config object as an empty map ({}) and a missing one as a nil map (null)
     _store(diff, CONFIGS)
     diff.check(shlex.split(line))
+
+
+@pytest.mark.parametrize("line", ["get metadata dove", "get metadata dove -o json", "get metadata dove -o yaml",
+                                  "status dove", "history dove"])
+def test_zero_deploy_time(diff, line):
+    # Go's zero time has a four-digit year: 0001-01-01T00:00:00Z
+    rec = _record("dove", 1, "deployed", "Install complete")
+    rec["info"]["last_deployed"] = "0001-01-01T00:00:00Z"
+    _store(diff, [rec])
+    diff.check(shlex.split(line))

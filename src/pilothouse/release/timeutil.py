@@ -31,7 +31,9 @@ def format_rfc3339nano(dt: datetime, nanos: int | None = None) -> str:
     ns = dt.microsecond * 1000 if nanos is None else nanos
     frac = f".{ns:09d}".rstrip("0") if ns else ""
     off = dt.utcoffset() or timedelta(0)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S") + frac.rstrip(".") + _offset_text(int(off.total_seconds()))
+    # Go writes the year with four digits (0001 for the zero time); strftime's %Y does not pad
+    return (f"{dt.year:04d}-" + dt.strftime("%m-%dT%H:%M:%S") + frac.rstrip(".")
+            + _offset_text(int(off.total_seconds())))
 
 
 def now() -> str:
