@@ -161,3 +161,10 @@ def test_zero_deploy_time(diff, line):
     rec["info"]["last_deployed"] = "0001-01-01T00:00:00Z"
     _store(diff, [rec])
     diff.check(shlex.split(line))
+
+
+@pytest.mark.parametrize("line", ["status ''", "status Bad", "get all ''", "get values 'no spaces'", "get notes X",
+                                  "get metadata -- -x", "uninstall Bad --dry-run"])
+def test_invalid_release_name_on_reads(diff, line):
+    # Helm's releaseContent (pkg/action/action.go) has its own message for any invalid name
+    diff.check(shlex.split(line))

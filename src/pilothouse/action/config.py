@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from pilothouse.action.names import INVALID_NAME, validate_release_name  # noqa: F401 - their old home
-from pilothouse.errors import PilothouseError
+from pilothouse.errors import PilothouseError, ReleaseError
 from pilothouse.lazylog import LazyLogger
 from pilothouse.release.model import Release
 from pilothouse.release.storage import Storage
@@ -153,7 +153,11 @@ class Configuration:
 
     def release_content(self, name: str, version: int = 0) -> Release:
         """A revision of a release (the latest when ``version`` is 0)."""
-        validate_release_name(name)
+        try:
+            validate_release_name(name)
+        except ReleaseError:
+            # Helm's releaseContent words it its own way, whatever was wrong with the name
+            raise ReleaseError(f"releaseContent: Release name is invalid: {name}") from None
         if version <= 0:
             return self.releases.last(name)
         return self.releases.get(name, version)
