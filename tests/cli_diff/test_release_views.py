@@ -168,3 +168,12 @@ def test_zero_deploy_time(diff, line):
 def test_invalid_release_name_on_reads(diff, line):
     # Helm's releaseContent (pkg/action/action.go) has its own message for any invalid name
     diff.check(shlex.split(line))
+
+
+@pytest.mark.parametrize("line", ["history kestrel --debug", "history nope --debug", "__complete status kestrel "
+                                  "--debug --revision ''"])
+def test_history_debug_line(diff, line):
+    # pkg/action/history.go logs what it looks up under --debug (revision completion goes through it too)
+    _store(diff, KESTREL)
+    argv = shlex.split(line)
+    diff.check(argv)
