@@ -102,6 +102,29 @@ class Found(SlotRecord):
         self.plugin = plugin
 
 
+COMPLETE_COMMANDS = ("__complete", "__completeNoDesc")
+
+
+def completion_request(argv: Sequence[str]) -> tuple[str, list[str]] | None:
+    """``(command, words)`` when ``argv`` asks for completions, else None.
+
+    Cobra finds its hidden ``__complete`` command as it finds any other, so global flags may come
+    first (``helm --repository-config F __complete pull ...``); the words are then the rest of the
+    line, those flags included, as the completion command receives them.
+    """
+    if argv and argv[0] in COMPLETE_COMMANDS:
+        return argv[0], list(argv[1:])
+    if not any(a in COMPLETE_COMMANDS for a in argv):
+        return None
+    from pilothouse.cli import global_flags
+
+    fs = FlagSet(global_flags.global_flags())
+    words = strip_flags(argv, fs)
+    if words and words[0] in COMPLETE_COMMANDS:
+        return words[0], args_minus_first(argv, words[0], fs)
+    return None
+
+
 def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
     """Walk the command tree along the non-flag words of ``argv``."""
     node = command_table.ROOT
