@@ -102,29 +102,6 @@ class Found(SlotRecord):
         self.plugin = plugin
 
 
-COMPLETE_COMMANDS = ("__complete", "__completeNoDesc")
-
-
-def completion_request(argv: Sequence[str]) -> tuple[str, list[str]] | None:
-    """``(command, words)`` when ``argv`` asks for completions, else None.
-
-    Cobra finds its hidden ``__complete`` command as it finds any other, so global flags may come
-    first (``helm --repository-config F __complete pull ...``); the words are then the rest of the
-    line, those flags included, as the completion command receives them.
-    """
-    if argv and argv[0] in COMPLETE_COMMANDS:
-        return argv[0], list(argv[1:])
-    if not any(a in COMPLETE_COMMANDS for a in argv):
-        return None
-    from pilothouse.cli import global_flags
-
-    fs = FlagSet(global_flags.global_flags())
-    words = strip_flags(argv, fs)
-    if words and words[0] in COMPLETE_COMMANDS:
-        return words[0], args_minus_first(argv, words[0], fs)
-    return None
-
-
 def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
     """Walk the command tree along the non-flag words of ``argv``."""
     node = command_table.ROOT
@@ -156,6 +133,28 @@ def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
                              + (f"\n\nDid you mean this?\n{text}" if hint else "")
                              + f"\nRun '{ROOT_NAME} --help' for usage.")
     return Found(path, node, args)
+
+
+COMPLETE_COMMANDS = ("__complete", "__completeNoDesc")
+
+
+def completion_request(argv: Sequence[str]) -> tuple[str, list[str]] | None:
+    """Cobra finds its hidden ``__complete`` command like any other, after global flags too
+    (``pilot --repository-config F __complete repo remove ''``); the flags before it then
+    reach the completion as part of the words typed. Returns (command, words) or None."""
+    if not argv:
+        return None
+    if argv[0] in COMPLETE_COMMANDS:
+        return argv[0], list(argv[1:])
+    if not argv[0].startswith("-") or not any(a in COMPLETE_COMMANDS for a in argv):
+        return None
+    from pilothouse.cli import global_flags
+
+    gfs = FlagSet(global_flags.global_flags())
+    words = strip_flags(argv, gfs)
+    if not words or words[0] not in COMPLETE_COMMANDS:
+        return None
+    return words[0], args_minus_first(argv, words[0], gfs)
 
 
 def _listed_only_in_main(word: str) -> CommandInfo | None:

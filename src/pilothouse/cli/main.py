@@ -65,10 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     install()
     try:
-        from pilothouse.cli.cobra import bad_color, completion_request
+        from pilothouse.cli.cobra import bad_color
 
         if bad_color(argv, sys.stderr):
             return 1
+        from pilothouse.cli.cobra import completion_request, run_line
+
         request = completion_request(argv)
         if request is not None:
             if os.environ.get("HELM_DRIVER") == "memory":
@@ -78,7 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             from pilothouse.cli.complete import run_complete
 
             return run_complete(request[1], descriptions=request[0] == "__complete")
-        from pilothouse.cli.cobra import run_line
 
         return run_line(argv)
     except FatalDataError as err:
