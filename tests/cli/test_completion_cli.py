@@ -142,23 +142,3 @@ def test_kube_contexts_as_helm(tmp_path):
     # Helm walks a Go map: its order varies from run to run, so compare the lines as a set
     assert sorted(pilot.out.splitlines()) == sorted(helm.out.splitlines())
     assert pilot.err == helm.err
-
-
-# Cobra finds its hidden __complete command as any other: global flags may come before it
-GLOBALS_FIRST = [
-    "--repository-config {h}/config/repositories.yaml __complete repo remove ''",
-    "--repository-config={h}/config/repositories.yaml --repository-cache {h}/cache/repository "
-    "__complete pull demo/web --version ''",
-    "--repository-cache {h}/cache/repository __completeNoDesc install x demo/web --version ''",
-    "--debug __complete list -o ''",
-    "-n __complete __complete ''",
-    "--kube-context x __complete version ''",
-]
-
-
-@pytest.mark.parametrize("line", GLOBALS_FIRST)
-def test_global_flags_before_complete_as_helm(repo_home, tmp_path, line):
-    # the homes are given by flag, the environment points elsewhere
-    helm, pilot = both(shlex.split(line.format(h=repo_home)), tmp_path)
-    assert (pilot.rc, pilot.out, pilot.err) == (helm.rc, helm.out, helm.err)
-    assert pilot.out.endswith((":4\n", ":0\n", ":1\n")), pilot.out
