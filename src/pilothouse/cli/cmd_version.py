@@ -7,10 +7,12 @@ import sys
 from typing import ClassVar
 
 from pilothouse import __version__
+from pilothouse.engine.context import KUBE_CLIENT_VERSION
 from pilothouse.gotemplate.gotypes import GoObject
 
-# the Kubernetes API level the client is written and tested against (Helm prints its client-go minor)
-KUBE_CLIENT_VERSION = "v1.35"
+# Helm prints the minor of the client-go it was built with: v1.36 for Helm 4.2 (client-go v0.36),
+# the same value templates see as .Capabilities.HelmVersion.KubeClientVersion
+__all__ = ["KUBE_CLIENT_VERSION", "BuildInfo"]
 
 
 class BuildInfo(GoObject):

@@ -8,6 +8,7 @@ written by Helm 3, Helm 4 or Pilothouse.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ class Info:
     status: str = UNKNOWN
     notes: str = ""
     resources: dict[str, Any] | None = None
+    # Helm 4.2: the revision a rollback copied (0: not a rollback), pkg/release/v1/info.go
+    rollback_revision: int = 0
 
     def to_struct(self) -> Struct:
         s = Struct()
@@ -56,7 +59,7 @@ class Info:
             val = getattr(self, key)
             if val and not _zero_time(val):
                 s.append((key, val))
-        for key in ("description", "status", "notes"):
+        for key in ("description", "status", "rollback_revision", "notes"):
             if getattr(self, key):
                 s.append((key, getattr(self, key)))
         if self.resources:
@@ -67,7 +70,8 @@ class Info:
     def from_dict(cls, d: dict[str, Any]) -> Info:
         return cls(first_deployed=_str(d.get("first_deployed")), last_deployed=_str(d.get("last_deployed")),
                    deleted=_str(d.get("deleted")), description=_str(d.get("description")),
-                   status=_str(d.get("status")), notes=_str(d.get("notes")), resources=d.get("resources") or None)
+                   status=_str(d.get("status")), notes=_str(d.get("notes")), resources=d.get("resources") or None,
+                   rollback_revision=_int(d.get("rollback_revision")))
 
 
 def _zero_time(text: str) -> bool:
@@ -76,6 +80,13 @@ def _zero_time(text: str) -> bool:
 
 def _str(v: Any) -> str:
     return v if isinstance(v, str) else ""
+
+
+def _int(v: Any) -> int:
+    # records are decoded with every number a float, as Go's interface{} decoding does
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v != int(v):
+        return 0
+    return int(v)
 
 
 def hook_struct(h: Hook) -> Struct:
