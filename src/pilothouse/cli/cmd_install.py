@@ -14,9 +14,11 @@ __all__ = ["add_release_flags", "build_install", "dry_run_value", "register", "r
 
 def add_wait_flags(p: argparse.ArgumentParser) -> None:
     """``--wait[=strategy]``, ``--wait-for-jobs``, ``--timeout``."""
-    p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
-                   help="wait until resources are ready (up to --timeout): watcher, hookOnly, legacy or ordered "
-                        "(HIP-0025 sequencing)")
+    from pilothouse.cli.flag_values import checked, wait_input
+
+    checked(p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
+                           help="wait until resources are ready (up to --timeout): watcher, hookOnly, legacy or "
+                                "ordered (HIP-0025 sequencing)"), wait_input)
     p.add_argument("--wait-for-jobs", action="store_true", help="with --wait, also wait for Jobs to complete")
     p.add_argument("--timeout", default="5m0s", help="time to wait for any individual Kubernetes operation")
     from pilothouse.cli.progress_flags import add_progress_flags

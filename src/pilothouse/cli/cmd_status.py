@@ -9,8 +9,10 @@ from typing import IO, Any
 
 def add_output_flag(p: argparse.ArgumentParser) -> None:
     """``-o/--output table|json|yaml``."""
-    p.add_argument("-o", "--output", default="table", help="prints the output in the specified format. "
-                   "Allowed values: table, json, yaml")
+    from pilothouse.cli.flag_values import checked, output_format
+
+    checked(p.add_argument("-o", "--output", default="table", help="prints the output in the specified format. "
+                           "Allowed values: table, json, yaml"), output_format)
 
 
 def check_output(fmt: str) -> None:

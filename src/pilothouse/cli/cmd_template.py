@@ -111,8 +111,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
     p.add_argument("--dry-run", nargs="?", const="unset", default="client", help='"client" (default) or "server"')
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
-    p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
-                   help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group comments")
+    from pilothouse.cli.flag_values import checked, wait_input
+
+    checked(p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
+                           help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group "
+                                "comments"), wait_input)
     from pilothouse.cli.template_install_flags import add_template_install_flags
 
     add_template_install_flags(p)
