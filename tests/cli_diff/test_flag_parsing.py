@@ -1,6 +1,6 @@
 """What Helm checks while it parses a command line, before the arguments are looked at: flags declared
 mutually exclusive (Cobra's MarkFlagsMutuallyExclusive) and the values of -o/--output and --wait (their
-flag types' Set): pilot against helm."""
+flag types' Set, the --post-renderer plugin included): pilot against helm."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ LINES = [
     ("", f"template r1 {W} --wait=true"),
     ("", "uninstall --wait=true"),
     ("", "rollback --wait=false"),
+    # the post-renderer plugin is looked up when the flag is read
+    ("", f"install r1 {W} --post-renderer nope"),
+    ("", "install --post-renderer nope"),
+    ("", f"template r1 {W} --post-renderer nope"),
+    (f"install r1 {W}", f"upgrade r1 {W} --post-renderer nope"),
+    ("", f"install r1 {W} --post-renderer= --dry-run=client"),
 ]
 
 

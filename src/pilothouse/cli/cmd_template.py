@@ -17,7 +17,10 @@ def add_render_flags(p: argparse.ArgumentParser, *, naming: bool = True) -> None
     from pilothouse.cli.values_flags import add_values_flags
 
     add_values_flags(p)
-    p.add_argument("--post-renderer", default=None, help="the name of a postrenderer plugin, or a path to an executable")
+    from pilothouse.cli.flag_values import checked, post_renderer
+
+    checked(p.add_argument("--post-renderer", default=None,
+                           help="the name of a postrenderer plugin, or a path to an executable"), post_renderer)
     p.add_argument("--post-renderer-args", action="append", default=[], help="an argument to the post-renderer")
     p.add_argument("--policy", action="append", default=[], help="a policy/v1 plugin to check the manifests with "
                    "(repeatable)")

@@ -36,3 +36,21 @@ def checked(action: argparse.Action, check: Callable[[str], None]) -> argparse.A
     """``action`` with ``check`` run on each value as it is parsed."""
     action.pflag_validate = check  # type: ignore[attr-defined]
     return action
+
+
+def post_renderer(value: str) -> None:
+    """Helm's ``postRendererString.Set``: the named ``postrenderer/v1`` plugin must exist when the flag is
+    read. (A path to an executable, or an executable on PATH, is Pilothouse's addition: checked when run.)"""
+    import os
+    import shutil
+
+    if not value or os.sep in value:
+        return
+    from pilothouse.plugin.loader import find_plugins
+
+    # quietly: broken plugin directories are reported once, when the post-renderer runs
+    if any(p.name == value and p.type == "postrenderer/v1" for p in find_plugins(warn=False)):
+        return
+    if shutil.which(value):
+        return
+    raise ValueError(f"plugin: {{Name:{value} Type:postrenderer/v1}} not found")
