@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
         rel = action.run(chart, vals)
     except PilothouseError as err:
         raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
-    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False,
+                  chart=chart)
     return 0
 
 

@@ -53,8 +53,12 @@ def release_json_value(rel: Any) -> Any:
 
 def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = False, show_metadata: bool = False,
                   stored: bool = True,
-                  hide_notes: bool = False) -> None:
-    """Helm's statusPrinter in the three output formats."""
+                  hide_notes: bool = False, chart: Any = None) -> None:
+    """Helm's statusPrinter in the three output formats.
+
+    ``chart`` is the chart a release was just made from: Helm prints that in-memory release, whose
+    chart still has its subcharts (a stored one has none), so they take part in COMPUTED VALUES.
+    """
     from pilothouse.release import timeutil
 
     if rel is None:
@@ -96,7 +100,7 @@ def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = F
         # an empty config is left out of the stored record: read back, it is a nil map (null)
         write_yaml(out, (rel.config or None) if stored else (rel.config or {}))
         out.write("\nCOMPUTED VALUES:\n")
-        write_yaml(out, dict(coalesce_values(rel.chart_object(), rel.config)))
+        write_yaml(out, dict(coalesce_values(rel.chart_object() if chart is None else chart, rel.config)))
         out.write("\n")
     if rel.info.description.lower() == "dry run complete" or debug:
         out.write("HOOKS:\n")

@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
             inst.server_side = args.server_side != "false"
             inst.replace = uninstalled
             rel = inst.run(chart, vals)
-            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
+            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False,
+                  chart=chart)
             return 0
     path = locate_chart(args, args.chart)
     vals = values_from_args(args)
@@ -106,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
         raise ReleaseError(f"UPGRADE FAILED: {err}") from None
     if args.output == "table":
         print(f'Release "{args.release}" has been upgraded. Happy Helming!')
-    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False,
+                  chart=chart)
     return 0
 
 
