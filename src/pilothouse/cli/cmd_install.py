@@ -44,7 +44,7 @@ def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> N
     from pilothouse.cli.cmd_status import add_output_flag
 
     add_wait_flags(p)
-    p.add_argument("--dry-run", nargs="?", const=DRY_RUN_NO_VALUE, default=None,
+    p.add_argument("--dry-run", nargs="?", const=DRY_RUN_NO_VALUE, default="none",
                    help='simulate: "client" (no cluster) or "server" (reads only)')
     p.add_argument("--create-namespace", action="store_true", help="create the release namespace if not present")
     p.add_argument("--force-replace", "--force", dest="force_replace", action="store_true",
