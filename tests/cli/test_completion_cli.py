@@ -145,3 +145,24 @@ def test_kube_contexts_as_helm(tmp_path):
     # Helm walks a Go map: its order varies from run to run, so compare the lines as a set
     assert sorted(pilot.out.splitlines()) == sorted(helm.out.splitlines())
     assert pilot.err == helm.err
+
+
+# Cobra finds `__complete` behind the root's flags (a bool flag takes no value, the others take the next word),
+# and those flags apply to the completion, as in Helm's own completion tests.
+LEADING_FLAG_LINES = [
+    "--repository-config {cfg} --repository-cache {cache} __complete install x demo/web --version ''",
+    "--repository-config={cfg} --repository-cache {cache} __complete install x demo/",
+    "-n ns --repository-config {cfg} --repository-cache {cache} __completeNoDesc upgrade r demo/web --version ''",
+    "--repository-config {cfg} --repository-cache {cache} __complete install demo/web --version ''",
+    "--repository-config {cfg} list __complete",
+]
+
+
+@pytest.mark.parametrize("line", LEADING_FLAG_LINES)
+def test_completion_behind_global_flags_as_helm(repo_home, line):
+    alt = repo_home / "alt"
+    (repo_home / "config").rename(alt)
+    (repo_home / "cache" / "repository").rename(repo_home / "alt-cache")
+    args = shlex.split(line.format(cfg=alt / "repositories.yaml", cache=repo_home / "alt-cache"))
+    helm, pilot = both(args, repo_home)
+    assert (pilot.rc, pilot.out, pilot.err) == (helm.rc, helm.out, helm.err)

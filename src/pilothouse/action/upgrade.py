@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pilothouse import slog
 from pilothouse.action.config import ERR_PENDING, validate_release_name
 from pilothouse.action.release_steps import (
     ReleaseChange,
@@ -76,10 +77,13 @@ class Upgrade(ReleaseChange):
             validate_release_name(name)
         except ReleaseError:
             raise ReleaseError(f"release name is invalid: {name}") from None
+        slog.debug("preparing upgrade", name=name)
         current, upgraded, ssa = self._prepare(name, chart, dict(values or {}))
         cfg.releases.max_history = self.max_history
+        slog.debug("performing update", name=name)
         rel = self._perform(current, upgraded, ssa)
         if not is_dry_run(self.dry_run):
+            slog.debug("updating status for upgraded release", name=name)
             cfg.releases.update(upgraded)
         return rel
 
@@ -122,6 +126,8 @@ class Upgrade(ReleaseChange):
         self._chart = chart
         self._check_labels()
         ssa = server_side_value(self.server_side, last.apply_method)
+        slog.debug("determined release apply method", server_side_apply=ssa,
+                   previous_release_apply_method=last.apply_method)
         upgraded = Release(
             name=name, namespace=current.namespace, version=revision, chart=chart_record(chart), config=vals,
             info=Info(first_deployed=current.info.first_deployed, last_deployed=timeutil.now(),
@@ -142,8 +148,10 @@ class Upgrade(ReleaseChange):
         from pilothouse.chart.values import coalesce_tables
 
         if self.reset_values:
+            slog.debug("resetting values to the chart's original version")
             return new
         if self.reuse_values:
+            slog.debug("reusing the old release's values")
             try:
                 old = coalesce_values(current.chart_object(), current.config)
             except PilothouseError as err:
@@ -152,8 +160,10 @@ class Upgrade(ReleaseChange):
             chart.values = plain_values(old)
             return new
         if self.reset_then_reuse_values:
+            slog.debug("merging values from old release to new values")
             return coalesce_tables(new, current.config)
         if not new and current.config:
+            slog.debug("copying values from old release", name=current.name, version=current.version)
             return current.config
         return new
 
@@ -180,8 +190,10 @@ class Upgrade(ReleaseChange):
         to_update = self._claim(to_create, upgraded.name, upgraded.namespace, "update")
         current.extend(to_update)
         if is_dry_run(self.dry_run):
+            slog.debug("dry run for release", name=upgraded.name)
             upgraded.info.description = self.description or "Dry run complete"
             return upgraded
+        slog.debug("creating upgraded release", name=upgraded.name)
         try:
             cfg.releases.create(upgraded)
         except ReleaseExistsError:
@@ -196,6 +208,8 @@ class Upgrade(ReleaseChange):
         cfg = self.cfg
         created: list[Any] = []
         try:
+            if self.disable_hooks:
+                slog.debug("upgrade hooks disabled", name=upgraded.name)
             self._hooks(upgraded, "pre-upgrade", ssa, "pre-upgrade hooks failed: {err}")
             csa_to_ssa = original.apply_method in ("", APPLY_CSA) and ssa
             groups = getattr(self, "_groups", None)
@@ -262,8 +276,6 @@ class Upgrade(ReleaseChange):
         return created
 
     def _fail(self, rel: Release, created: list[Any], err: PilothouseError) -> Release:
-        from pilothouse import slog
-
         slog.warn("upgrade failed", name=rel.name, error=str(err))
         cfg = self.cfg
         rel.info.status = FAILED

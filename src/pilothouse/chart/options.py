@@ -30,7 +30,10 @@ def read_file(path: str) -> bytes:
         try:
             resp = httpx.get(path, follow_redirects=True, timeout=120)
         except httpx.HTTPError as err:
-            raise ValuesError(f"{path}: {err}") from None
+            from pilothouse.kube.neterrors import describe
+
+            # worded as Go's HTTP client words it (Helm's getter): Get "URL": dial tcp ...: connection refused
+            raise ValuesError(describe(err, "GET", path)) from None
         if resp.status_code != 200:
             raise ValuesError(f"failed to fetch {path} : {resp.status_code} {resp.reason_phrase}")
         return resp.content

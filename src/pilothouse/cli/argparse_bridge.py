@@ -157,7 +157,8 @@ def flags_of(parser: argparse.ArgumentParser, command: str, skip: set[str]) -> l
             out.append(Flag(name, shorts[0] if shorts and i == 0 and longs else "", kind, usage,
                             _default_text(default, kind), no_opt=no_opt,
                             hidden=name in hidden or action.help is argparse.SUPPRESS,
-                            deprecated=deprecated.get(name, ""), dest=action.dest, target=action))
+                            deprecated=deprecated.get(name, ""), dest=action.dest, target=action,
+                            validate=getattr(action, "pflag_validate", None)))
     return out
 
 

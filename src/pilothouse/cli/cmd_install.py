@@ -6,14 +6,19 @@ import argparse
 import sys
 from typing import Any
 
+from pilothouse.cli.dry_run_flag import DRY_RUN_NO_VALUE, dry_run_value
 from pilothouse.cli.labels_flag import LabelsAction as _Labels
+
+__all__ = ["add_release_flags", "build_install", "dry_run_value", "register", "run", "wait_strategy"]
 
 
 def add_wait_flags(p: argparse.ArgumentParser) -> None:
     """``--wait[=strategy]``, ``--wait-for-jobs``, ``--timeout``."""
-    p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
-                   help="wait until resources are ready (up to --timeout): watcher, hookOnly, legacy or ordered "
-                        "(HIP-0025 sequencing)")
+    from pilothouse.cli.flag_values import checked, wait_input
+
+    checked(p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
+                           help="wait until resources are ready (up to --timeout): watcher, hookOnly, legacy or "
+                                "ordered (HIP-0025 sequencing)"), wait_input)
     p.add_argument("--wait-for-jobs", action="store_true", help="with --wait, also wait for Jobs to complete")
     p.add_argument("--timeout", default="5m0s", help="time to wait for any individual Kubernetes operation")
     from pilothouse.cli.progress_flags import add_progress_flags
@@ -34,24 +39,12 @@ def wait_strategy(value: str) -> str:
     return value
 
 
-def dry_run_value(value: str | None) -> str:
-    from pilothouse.errors import UsageError
-
-    if value in (None, "none", "false"):
-        return "none"
-    if value in ("client", "true", ""):
-        return "client"
-    if value == "server":
-        return "server"
-    raise UsageError(f'invalid dry-run value: "{value}". Must be "none", "server", or "client"')
-
-
 def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> None:
     """Flags install and upgrade share, beyond rendering."""
     from pilothouse.cli.cmd_status import add_output_flag
 
     add_wait_flags(p)
-    p.add_argument("--dry-run", nargs="?", const="client", default=None,
+    p.add_argument("--dry-run", nargs="?", const=DRY_RUN_NO_VALUE, default="none",
                    help='simulate: "client" (no cluster) or "server" (reads only)')
     p.add_argument("--create-namespace", action="store_true", help="create the release namespace if not present")
     p.add_argument("--force-replace", "--force", dest="force_replace", action="store_true",
@@ -131,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.errors import PilothouseError, ReleaseError
 
     check_output(args.output)
+    # read once, before anything else, as Helm's RunE does: its warnings come first
+    args.dry_run = dry_run_value(args.dry_run)
     # everything Helm's runInstall does fails as "INSTALLATION FAILED: ...": naming, locating the
     # chart, merging values, loading it and checking its dependencies
     try:
@@ -138,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
                                                  name_template=args.name_template)
         chart_path = located_with_debug_lines(args, chart_ref)
         vals = values_from_args(args)
-        chart = load_release_chart(chart_path, dependency_update=args.dependency_update, keyring=args.keyring)
+        chart = load_release_chart(chart_path, dependency_update=args.dependency_update, keyring=args.keyring,
+                                   install=True)
     except PilothouseError as err:
         raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
     cfg = config_from_args(args)
@@ -147,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
         rel = action.run(chart, vals)
     except PilothouseError as err:
         raise ReleaseError(f"INSTALLATION FAILED: {err}") from None
-    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False,
+                  chart=chart)
     return 0
 
 

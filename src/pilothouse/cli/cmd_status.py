@@ -9,8 +9,10 @@ from typing import IO, Any
 
 def add_output_flag(p: argparse.ArgumentParser) -> None:
     """``-o/--output table|json|yaml``."""
-    p.add_argument("-o", "--output", default="table", help="prints the output in the specified format. "
-                   "Allowed values: table, json, yaml")
+    from pilothouse.cli.flag_values import checked, output_format
+
+    checked(p.add_argument("-o", "--output", default="table", help="prints the output in the specified format. "
+                           "Allowed values: table, json, yaml"), output_format)
 
 
 def check_output(fmt: str) -> None:
@@ -51,8 +53,12 @@ def release_json_value(rel: Any) -> Any:
 
 def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = False, show_metadata: bool = False,
                   stored: bool = True,
-                  hide_notes: bool = False) -> None:
-    """Helm's statusPrinter in the three output formats."""
+                  hide_notes: bool = False, chart: Any = None) -> None:
+    """Helm's statusPrinter in the three output formats.
+
+    ``chart`` is the chart a release was just made from: Helm prints that in-memory release, whose
+    chart still has its subcharts (a stored one has none), so they take part in COMPUTED VALUES.
+    """
     from pilothouse.release import timeutil
 
     if rel is None:
@@ -95,7 +101,7 @@ def print_release(out: IO[str], rel: Any, fmt: str = "table", *, debug: bool = F
         empty = {} if not stored or rel.config_given else None
         write_yaml(out, rel.config or empty)
         out.write("\nCOMPUTED VALUES:\n")
-        write_yaml(out, dict(coalesce_values(rel.chart_object(), rel.config)))
+        write_yaml(out, dict(coalesce_values(rel.chart_object() if chart is None else chart, rel.config)))
         out.write("\n")
     if rel.info.description.lower() == "dry run complete" or debug:
         out.write("HOOKS:\n")

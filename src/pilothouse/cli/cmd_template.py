@@ -110,10 +110,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-a", "--api-versions", action="append", default=[], type=_csv,
                    help="Kubernetes api versions used for Capabilities.APIVersions")
     p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
-    p.add_argument("--dry-run", default="client", help='"client" (default) or "server"')
+    p.add_argument("--dry-run", nargs="?", const="unset", default="client", help='"client" (default) or "server"')
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
-    p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
-                   help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group comments")
+    from pilothouse.cli.flag_values import checked, wait_input
+
+    checked(p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
+                           help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group "
+                                "comments"), wait_input)
     from pilothouse.cli.template_install_flags import add_template_install_flags
 
     add_template_install_flags(p)
@@ -123,15 +126,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import Template, release_name_and_chart
     from pilothouse.cli.chart_loading import load_release_chart
+    from pilothouse.cli.dry_run_flag import dry_run_value
     from pilothouse.cli.values_flags import values_from_args
-    from pilothouse.errors import PilothouseError, UsageError
+    from pilothouse.errors import PilothouseError
 
-    if args.dry_run not in ("client", "server", "true", "false", "none"):
-        raise UsageError(f'invalid dry-run value: "{args.dry_run}". Must be "none", "server", or "client"')
+    args.dry_run = dry_run_value(args.dry_run, template=True)
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
                                              name_template=args.name_template, default_name="release-name")
     chart = load_release_chart(located_with_debug_lines(args, chart_ref), dependency_update=args.dependency_update,
-                               keyring=args.keyring, out=sys.stderr)
+                               keyring=args.keyring, out=sys.stderr, install=True)
     action = Template(
         release_name=name,
         namespace=args.namespace or os.environ.get("HELM_NAMESPACE") or "default",

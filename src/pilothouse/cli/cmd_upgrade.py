@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.config import parse_duration, post_renderer_func
     from pilothouse.action.upgrade import Upgrade
-    from pilothouse.cli.chart_loading import load_release_chart
+    from pilothouse.cli.chart_loading import load_release_chart, warn_if_deprecated
     from pilothouse.cli.cmd_install import build_install, dry_run_value, wait_strategy
     from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
     from pilothouse.cli.cmd_template import locate_chart
@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     cfg = config_from_args(args)
-    dry = dry_run_value(args.dry_run)
+    # read once, as Helm's RunE does before anything else: its warnings come first
+    dry = args.dry_run = dry_run_value(args.dry_run)
     if getattr(args, "plan", None):
         from pilothouse.cli.cmd_apply import save_plan
 
@@ -68,12 +69,14 @@ def run(args: argparse.Namespace) -> int:
             # Helm's runInstall, whose errors upgrade returns as they are (no INSTALLATION FAILED)
             path = located_with_debug_lines(args, args.chart)
             vals = values_from_args(args)
-            chart = load_release_chart(path, dependency_update=args.dependency_update, keyring=args.keyring)
+            chart = load_release_chart(path, dependency_update=args.dependency_update, keyring=args.keyring,
+                                       install=True)
             inst = build_install(cfg, args, args.release)
             inst.server_side = args.server_side != "false"
             inst.replace = uninstalled
             rel = inst.run(chart, vals)
-            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
+            print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False,
+                  chart=chart)
             return 0
     path = locate_chart(args, args.chart)
     vals = values_from_args(args)
@@ -83,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
         # Helm's upgrade command checks them before the action runs: the error is not an UPGRADE FAILED
         check_dependencies(chart)
+    warn_if_deprecated(chart)
     action = Upgrade(
         cfg, namespace=cfg.namespace, dry_run=dry, wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs,
         timeout=parse_duration(args.timeout), rollback_on_failure=args.rollback_on_failure,
@@ -103,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
         raise ReleaseError(f"UPGRADE FAILED: {err}") from None
     if args.output == "table":
         print(f'Release "{args.release}" has been upgraded. Happy Helming!')
-    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False)
+    print_release(sys.stdout, rel, args.output, hide_notes=args.hide_notes, debug=_debug(), stored=False,
+                  chart=chart)
     return 0
 
 

@@ -342,6 +342,9 @@ def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | Non
 
         check_files()
     validate_args(path, node, res.args)
+    from pilothouse.cli.flag_groups import validate_flag_groups
+
+    validate_flag_groups(path, {f.name for f, _ in res.values})
     settings = global_flags.settings_values(gflags, res)
     global_flags.export(res)
     if not res.changed("namespace") and not os.environ.get("HELM_NAMESPACE"):
