@@ -490,3 +490,27 @@ def run_complete(words: Sequence[str], *, descriptions: bool = True, out: IO[str
 
 
 CompletionFunc = Callable[[list[str], str], Result]
+
+
+REQUESTS = ("__complete", "__completeNoDesc")
+
+
+def completion_request(argv: Sequence[str]) -> list[str] | None:
+    """``argv`` as ``[__complete…, words…]`` when it asks for completions, else None.
+
+    Cobra finds ``__complete`` as it finds any command: the first word that is not a flag or a flag's
+    value, so global flags may come before it (``--repository-config f __complete pull …``); they
+    then count among the words being completed.
+    """
+    if argv and argv[0] in REQUESTS:
+        return list(argv)
+    if not any(a in REQUESTS for a in argv):
+        return None
+    from pilothouse.cli import global_flags
+    from pilothouse.cli.cobra import args_minus_first, strip_flags
+
+    gfs = FlagSet(global_flags.global_flags())
+    words = strip_flags(argv, gfs)
+    if not words or words[0] not in REQUESTS:
+        return None
+    return [words[0], *args_minus_first(argv, words[0], gfs)]
