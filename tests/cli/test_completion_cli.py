@@ -45,6 +45,10 @@ FLAG_NAMES = [
 @pytest.fixture
 def repo_home(tmp_path):
     """Helm homes with one repository ("demo") whose index is in the cache."""
+    return _write_repo_homes(tmp_path)
+
+
+def _write_repo_homes(tmp_path):
     (tmp_path / "config").mkdir()
     (tmp_path / "cache" / "repository").mkdir(parents=True)
     (tmp_path / "config" / "repositories.yaml").write_text(
@@ -165,4 +169,27 @@ def test_completion_behind_global_flags_as_helm(repo_home, line):
     (repo_home / "cache" / "repository").rename(repo_home / "alt-cache")
     args = shlex.split(line.format(cfg=alt / "repositories.yaml", cache=repo_home / "alt-cache"))
     helm, pilot = both(args, repo_home)
+    assert (pilot.rc, pilot.out, pilot.err) == (helm.rc, helm.out, helm.err)
+
+
+# Cobra finds `__complete` as any command, after global flags and their values; those flags then
+# apply to the completion (here the repository config and cache given as flags, not in the homes).
+FLAGS_FIRST = [
+    "--repository-config {c}/repositories.yaml --repository-cache {r} __complete pull demo/web --version ''",
+    "--repository-cache {r} --repository-config={c}/repositories.yaml __complete show chart demo/web --version ''",
+    "--repository-config {c}/repositories.yaml --repository-cache {r} __complete template x demo/web bad --version ''",
+    "--namespace x --repository-config {c}/repositories.yaml --repository-cache {r} __completeNoDesc install x d",
+    "-n ns __completeNoDesc list --o",
+    "--kube-context __complete __complete ''",
+    "--repository-config {c}/repositories.yaml __complete",
+]
+
+
+@pytest.mark.parametrize("line", FLAGS_FIRST)
+def test_global_flags_before_complete_as_helm(tmp_path, line):
+    homes = tmp_path / "elsewhere"
+    homes.mkdir()
+    _write_repo_homes(homes)
+    argv = shlex.split(line.format(c=homes / "config", r=homes / "cache" / "repository"))
+    helm, pilot = both(argv, tmp_path)
     assert (pilot.rc, pilot.out, pilot.err) == (helm.rc, helm.out, helm.err)

@@ -501,3 +501,6 @@ def run_complete(words: Sequence[str], *, descriptions: bool = True, out: IO[str
 
 
 CompletionFunc = Callable[[list[str], str], Result]
+
+
+REQUESTS = ("__complete", "__completeNoDesc")

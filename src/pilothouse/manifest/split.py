@@ -3,6 +3,10 @@
 The separator is Go's ``(?:^|\\s*\\n)---\\s*``: it swallows the whitespace around ``---``, and the
 file and each document are only left-trimmed, so the last document of a file keeps its trailing
 newline. That detail decides the blank lines of `pilot template` output.
+
+Helm v4.2.4 changed the separator to ``(?m)^---[ \t]*`` ("Fix vanishing empty lines"), which also keeps
+the line breaks of a document followed by another in the same file; Pilothouse follows v4.2.3, the
+version of its reference SDK and corpus.
 """
 
 from __future__ import annotations
