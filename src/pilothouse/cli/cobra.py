@@ -135,6 +135,28 @@ def find(argv: Sequence[str], fs: FlagSet, plugins: Mapping[str, str]) -> Found:
     return Found(path, node, args)
 
 
+COMPLETE_COMMANDS = ("__complete", "__completeNoDesc")
+
+
+def completion_request(argv: Sequence[str]) -> tuple[str, list[str]] | None:
+    """Cobra finds its hidden ``__complete`` command like any other, after global flags too
+    (``pilot --repository-config F __complete repo remove ''``); the flags before it then
+    reach the completion as part of the words typed. Returns (command, words) or None."""
+    if not argv:
+        return None
+    if argv[0] in COMPLETE_COMMANDS:
+        return argv[0], list(argv[1:])
+    if not argv[0].startswith("-") or not any(a in COMPLETE_COMMANDS for a in argv):
+        return None
+    from pilothouse.cli import global_flags
+
+    gfs = FlagSet(global_flags.global_flags())
+    words = strip_flags(argv, gfs)
+    if not words or words[0] not in COMPLETE_COMMANDS:
+        return None
+    return words[0], args_minus_first(argv, words[0], gfs)
+
+
 def _listed_only_in_main(word: str) -> CommandInfo | None:
     """A command registered in ``main.COMMANDS`` but not (yet) in the command table."""
     from pilothouse.cli.main import ALIASES, COMMANDS

@@ -68,11 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if bad_color(argv, sys.stderr):
             return 1
-        if argv and argv[0] in ("__complete", "__completeNoDesc"):
+        from pilothouse.cli.cobra import completion_request, run_line
+
+        request = completion_request(argv)
+        if request is not None:
             from pilothouse.cli.complete import run_complete
 
-            return run_complete(argv[1:], descriptions=argv[0] == "__complete")
-        from pilothouse.cli.cobra import run_line
+            return run_complete(request[1], descriptions=request[0] == "__complete")
 
         return run_line(argv)
     except PilothouseError as err:
