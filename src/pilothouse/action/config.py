@@ -117,6 +117,14 @@ class Configuration:
             d = new_driver(driver, namespace=store_ns)
         max_history = int(os.environ.get("HELM_MAX_HISTORY", "10") or 10)
         cfg = cls(releases=Storage(d, max_history=max_history), kube_factory=kube_factory, namespace=ns)
+        if driver == "memory" and kube_client is None:
+            # Helm preloads HELM_MEMORY_DRIVER_DATA and then works on memory alone: its kube client
+            # becomes a printing one that builds and changes nothing (discovery still asks the cluster)
+            from pilothouse.kube.printing import PrintingKube
+            from pilothouse.release.driver.memory_data import preload
+
+            preload(d, store_ns)
+            cfg.kube = PrintingKube(kube_factory)
         return cfg
 
     # --- helpers the actions share -------------------------------------------------------------
@@ -135,6 +143,10 @@ class Configuration:
             self.log.debug("warning: Failed to update release %s: %s", rel.name, err)
 
     def waiter(self, strategy: str) -> Any:
+        if getattr(self.kube, "printing", False):
+            from pilothouse.kube.printing import PrintingWaiter
+
+            return PrintingWaiter()
         from pilothouse.kube.wait import Waiter
 
         return Waiter(self.kube, strategy, progress=self.progress, fail_grace=self.fail_grace, logs=self.pod_logs)

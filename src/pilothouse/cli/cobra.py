@@ -335,6 +335,12 @@ def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | Non
     if res.help or not node.runnable:
         out.write(render_help(path, node, shown_local, inherited, plugins, long=_long_help(path)))
         return 0
+    if os.environ.get("HELM_DRIVER") == "memory":
+        # Cobra's initializers (Helm's loading of HELM_MEMORY_DRIVER_DATA) run before the arguments
+        # are checked, for every command
+        from pilothouse.release.driver.memory_data import check_files
+
+        check_files()
     validate_args(path, node, res.args)
     settings = global_flags.settings_values(gflags, res)
     global_flags.export(res)

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from pilothouse.errors import PilothouseError
+from pilothouse.release.driver.memory_data import FatalDataError
 
 # command name -> (module under pilothouse.cli, one-line description). The command tree Cobra-style
 # parsing walks is `cli.command_table`; a command listed only here is still found (without Helm's
@@ -72,11 +73,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         request = completion_request(argv)
         if request is not None:
+            if os.environ.get("HELM_DRIVER") == "memory":
+                from pilothouse.release.driver.memory_data import check_files
+
+                check_files()
             from pilothouse.cli.complete import run_complete
 
             return run_complete(request[1], descriptions=request[0] == "__complete")
 
         return run_line(argv)
+    except FatalDataError as err:
+        print(err.log_line, file=sys.stderr)
+        return 1
     except PilothouseError as err:
         from pilothouse.plugin.safetext import escape_message
 

@@ -79,6 +79,8 @@ def _create(kube: KubeClient, r: Resource, *, dry_run: bool) -> None:
 def create(kube: KubeClient, resources: list[Resource], *, server_side: bool = True, force_conflicts: bool = False,
            dry_run: bool = False) -> Result:
     """Helm's Client.Create: apply (SSA) or create every resource."""
+    if getattr(kube, "printing", False):
+        return Result(created=list(resources))
     if force_conflicts and not server_side:
         raise KubeError("invalid client create option(s): forceConflicts enabled when serverSideApply disabled")
     if server_side:
@@ -217,6 +219,8 @@ def update(kube: KubeClient, originals: list[Resource], targets: list[Resource],
 
     Deletion skips objects whose live ``helm.sh/resource-policy`` annotation is ``keep``.
     """
+    if getattr(kube, "printing", False):
+        return Result(updated=list(targets))
     if three_way_unstructured and server_side:
         raise KubeError("invalid operation: cannot use three-way merge for unstructured and server-side apply together")
     if force_conflicts and force_replace:
@@ -298,6 +302,8 @@ UpdateError = _UpdateError
 
 def delete(kube: KubeClient, resources: list[Resource], propagation: str = "Background") -> tuple[Result, list[str]]:
     """Helm's Client.Delete: delete all (missing ones count as deleted); the errors are collected."""
+    if getattr(kube, "printing", False):
+        return Result(deleted=list(resources)), []
     res = Result()
     errors: list[str] = []
     if not resources:
