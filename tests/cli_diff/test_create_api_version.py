@@ -30,6 +30,17 @@ def test_other_versions_are_refused_after_the_creating_line(diff, version):
     assert not (diff.sides["b"].work / "newchart").exists()
 
 
+def test_v3_with_the_gate_writes_a_v3_chart_yaml(diff):
+    gate = {"HELM_EXPERIMENTAL_CHART_V3": "1"}
+    h = diff.run("helm", ["create", "newchart"], "a")
+    p = diff.run("pilot", ["create", "--chart-api-version=v3", "newchart"], "b", env=gate)
+    assert p.triple() == h.triple() == ("Creating newchart\n", "", 0)
+    a, b = (diff.sides[s].work / "newchart" for s in "ab")
+    # the v3 scaffold has the v2 scaffold's files (internal/chart/v3/util/create.go)
+    assert sorted(str(x.relative_to(b)) for x in b.rglob("*")) == sorted(str(x.relative_to(a)) for x in a.rglob("*"))
+    assert (b / "Chart.yaml").read_text().startswith("apiVersion: v3\nname: newchart\n")
+
+
 def test_v3_needs_the_feature_gate(diff):
     p = diff.run("pilot", ["create", "--chart-api-version=v3", "newchart"], "b")
     assert p.triple() == ("Creating newchart\n", GATE_ERROR, 1)

@@ -34,14 +34,13 @@ def run(args: argparse.Namespace) -> int:
         if not os.environ.get(CHART_V3_GATE):
             raise ChartError("this feature has been marked as experimental and is not enabled by default. "
                              f"Please set {CHART_V3_GATE}=1 in your environment to use this feature")
-        raise ChartError("chart API version v3 is not supported by this version of pilot")
-    if version not in ("v2", ""):
+    elif version not in ("v2", ""):
         raise ChartError(f"unsupported chart API version: {version} (supported: v2, v3)")
     name = os.path.basename(args.name.rstrip("/")) or args.name
     parent = os.path.dirname(args.name.rstrip("/")) or "."
     if args.starter:
         starter = args.starter if os.path.isabs(args.starter) else os.path.join(_starters_dir(), args.starter)
-        create_from(name, parent, starter)
+        create_from(name, parent, starter, version or "v2")
     else:
-        create(name, parent)
+        create(name, parent, version or "v2")
     return 0
