@@ -87,3 +87,31 @@ def test_signed_archive_verifies_with_helm(diff, keyrings):
     # helm accepts what pilot signed, and pilot what helm signed
     for side in "ab":
         diff.check(["plugin", "verify", "out/tidy-0.4.2.tgz", "--keyring", pub], side=side)
+
+
+VERIFY = [
+    "plugin verify out/tidy-0.4.2.tgz --keyring {pub}",
+    "plugin verify out/tidy-0.4.2.tgz --keyring empty.gpg",  # no keys: an unknown signer
+    "plugin verify out/tidy-0.4.2.tgz --keyring text.gpg",  # helm reads binary keyrings only
+    "plugin verify out/tidy-0.4.2.tgz --keyring missing.gpg",
+    "plugin verify out/tidy-0.4.2.tgz",  # the default keyring does not exist
+    "plugin verify out/nothing.tgz",
+    "plugin verify out",
+    "plugin verify out/copy.tar",
+    "plugin verify out/unsigned.tgz",
+]
+
+
+@pytest.mark.parametrize("line", VERIFY)
+def test_plugin_verify_as_helm(diff, keyrings, line):
+    """A helm-signed archive (EdDSA: helm writes its armor without a checksum line) checked by both."""
+    sec, pub = keyrings
+    _layout(diff)
+    diff.setup(["plugin", "package", "tidy", "-d", "out", "--keyring", sec, "--key", "tidy"])
+    for side in diff.sides.values():
+        out = side.work / "out"
+        (side.work / "empty.gpg").write_bytes(b"")
+        (side.work / "text.gpg").write_text("-----BEGIN PGP PUBLIC KEY BLOCK-----\n")
+        (out / "copy.tar").write_bytes((out / "tidy-0.4.2.tgz").read_bytes())
+        (out / "unsigned.tgz").write_bytes((out / "tidy-0.4.2.tgz").read_bytes())
+    diff.check(shlex.split(line.format(pub=pub)))

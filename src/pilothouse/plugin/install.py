@@ -12,6 +12,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -404,16 +405,21 @@ def package(path: str, destination: str = ".", *, sign: bool = True, key: str = 
 
 
 def verify(path: str, keyring: str = "", out: Out = print) -> None:
-    """`pilot plugin verify`: check a plugin tarball against its ``.prov``."""
-    if os.path.isdir(path):
+    """`pilot plugin verify`: check a plugin tarball against its ``.prov`` (Helm's checks, in its order)."""
+    try:
+        st = os.stat(path)
+    except OSError as err:
+        raise PluginError(f"stat {path}: {(err.strerror or str(err)).lower()}") from None
+    if stat.S_ISDIR(st.st_mode):
         raise PluginError("directory verification not supported - only plugin tarballs can be verified")
-    if not (path.endswith(".tgz") or path.endswith(".gz")):
-        raise PluginError("plugin file must be a gzipped tarball (.tgz or .tar.gz)")
-    if not os.path.isfile(path):
-        raise PluginError(f"{path}: no such file")
+    if os.path.splitext(path)[1] not in (".gz", ".tgz"):
+        raise PluginError("plugin file must be a gzipped tarball (.tar.gz or .tgz)")
     prov = path + ".prov"
-    if not os.path.isfile(prov):
-        raise PluginError(f"could not find provenance file {prov}")
+    try:
+        os.stat(prov)
+    except OSError as err:
+        raise PluginError(f"could not find provenance file {prov}: stat {prov}: "
+                          f"{(err.strerror or str(err)).lower()}") from None
     v = provenance.verify(path, prov, keyring or provenance.default_keyring())
     for s in v.signers:
         out(f"Signed by: {s}")

@@ -41,6 +41,13 @@ def _gpg(home: str, args: list[str], stdin: bytes | None = None) -> subprocess.C
 def _import(home: str, keyring: str) -> None:
     if not os.path.isfile(keyring):
         raise PluginError(f"open {keyring}: no such file or directory")
+    with open(keyring, "rb") as fh:
+        first = fh.read(1)
+    if not first:
+        return  # an empty keyring holds no keys: signatures are then by an unknown entity
+    if not first[0] & 0x80:
+        # Helm reads binary keyrings only (openpgp.ReadKeyRing): armored or other text is refused
+        raise PluginError("openpgp: invalid data: tag byte does not have MSB set")
     res = _gpg(home, ["--import", keyring])
     if res.returncode not in (0, 2):  # 2: some keys skipped (e.g. public part already present)
         raise PluginError(f"cannot read keyring {keyring}: {res.stderr.decode(errors='replace').strip()}")
