@@ -53,3 +53,20 @@ def test_package_reports_the_missing_dependency_bare(diff):
     # charts/parent declares "sub" and has no charts/ directory
     diff.check(["package", "charts/parent"])
     diff.check(["package", "charts/parent", "-d", "out"])
+
+
+def test_repo_update_messages_of_concurrent_failures_stay_whole(diff):
+    """Repositories are updated concurrently (in helm too, so the order of the messages varies):
+    each message comes out whole, never run into another one."""
+    names = ["r1", "r2", "r3", "r4", "r5", "r6"]
+    for side in diff.sides.values():
+        (side.root / "config" / "repositories.yaml").write_text(
+            "apiVersion: v1\nrepositories:\n" + "".join(f"- name: {n}\n  url: http://127.0.0.1:3469155\n" for n in names))
+    h, p = diff.both(["repo", "update"])
+
+    def blocks(text):
+        head, *rest = text.split("...Unable")
+        return head, sorted(rest)
+
+    assert (p.rc, p.err) == (h.rc, h.err)
+    assert blocks(p.out) == blocks(h.out)
