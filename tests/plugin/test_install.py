@@ -60,7 +60,9 @@ def test_package_then_install_the_archive(tmp_path, helm_home, pilot):
     res = pilot("plugin", "package", "--sign=false", str(src), "-d", str(tmp_path))
     assert res.returncode == 0, res.stderr
     archive = tmp_path / "hello-1.2.3.tgz"
-    assert res.stdout.strip() == f"Successfully packaged plugin and saved it to: {archive}"
+    # helm warns first that the archive is not signed (pkg/cmd/plugin_package.go)
+    assert res.stdout == ("WARNING: Skipping plugin signing. This is not recommended for plugins intended for "
+                          f"distribution.\nSuccessfully packaged plugin and saved it to: {archive}\n")
     with tarfile.open(archive) as tf:
         assert sorted(tf.getnames()) == ["hello/plugin.yaml", "hello/run.sh"]
     res = pilot("plugin", "install", str(archive))

@@ -50,7 +50,7 @@ class Package(Credentials):
         if self.app_version:
             chart.metadata.app_version = self.app_version
         if chart.metadata.dependencies:
-            check_dependencies(chart)
+            check_dependencies(chart, hint=False)
         dest = os.getcwd() if self.destination == "." else self.destination
         try:
             name = save(chart, dest)

@@ -43,17 +43,19 @@ def validate_chart_name(name: str) -> None:
         raise ChartError('chart name must match the regular expression "^[a-zA-Z0-9._-]+$"')
 
 
-def starter_files(name: str) -> list[tuple[str, bytes]]:
+def starter_files(name: str, api_version: str = "v2") -> list[tuple[str, bytes]]:
     """The built-in starter's files for a chart called ``name``: (relative path, content)."""
     root = resources.files("pilothouse.chart") / "starter"
     out = []
     for src, dest in _STARTER_FILES:
         text = (root / src).read_text(encoding="utf-8")
+        if dest == "Chart.yaml" and api_version != "v2":
+            text = text.replace("apiVersion: v2\n", f"apiVersion: {api_version}\n", 1)
         out.append((dest, text.replace(PLACEHOLDER, name).encode("utf-8")))
     return out
 
 
-def create(name: str, directory: str = ".") -> str:
+def create(name: str, directory: str = ".", api_version: str = "v2") -> str:
     """Write a new chart ``directory/name`` from the built-in starter; returns its path.
 
     Existing files are overwritten with a warning on stderr, as Helm does.
@@ -67,7 +69,7 @@ def create(name: str, directory: str = ".") -> str:
     cdir = os.path.join(path, name)
     if os.path.exists(cdir) and not os.path.isdir(cdir):
         raise ChartError(f"file {cdir} already exists and is not a directory")
-    for rel, content in starter_files(name):
+    for rel, content in starter_files(name, api_version):
         target = os.path.join(cdir, rel)
         if os.path.exists(target):
             print(f'WARNING: File "{target}" already exists. Overwriting.', file=sys.stderr)
@@ -78,7 +80,7 @@ def create(name: str, directory: str = ".") -> str:
     return cdir
 
 
-def create_from(name: str, directory: str, starter: str) -> str:
+def create_from(name: str, directory: str, starter: str, api_version: str = "v2") -> str:
     """Write a new chart from a starter chart directory, replacing ``<CHARTNAME>`` in
     templates and values.yaml and setting the new chart's Chart.yaml."""
     from pilothouse.chart.loader import load
@@ -92,7 +94,7 @@ def create_from(name: str, directory: str, starter: str) -> str:
     os.makedirs(cdir, exist_ok=True)
     # Helm writes the new metadata re-serialised, so its keys come out sorted
     chart_yaml = (
-        f"apiVersion: v2\nappVersion: 0.1.0\ndescription: A Helm chart for Kubernetes\nname: {name}\n"
+        f"apiVersion: {api_version}\nappVersion: 0.1.0\ndescription: A Helm chart for Kubernetes\nname: {name}\n"
         "type: application\nversion: 0.1.0\n"
     )
     _write(cdir, "Chart.yaml", chart_yaml.encode("utf-8"))

@@ -56,21 +56,24 @@ def process_dependencies(chart: Chart, values: dict[str, Any] | None) -> None:
     _process_import_values_tree(chart, merge=True)
 
 
-def check_dependencies(chart: Chart) -> None:
+def check_dependencies(chart: Chart, *, hint: bool = True) -> None:
     """Refuse a chart whose Chart.yaml lists a dependency that is not in ``charts/``.
 
     This is the check ``install``/``upgrade``/``template`` make on the loaded chart before
-    processing (names only; aliases are not considered, as in Helm).
+    processing (names only; aliases are not considered, as in Helm); those commands add the
+    advice to run ``dependency build``, ``package`` reports the bare finding (``hint=False``).
     """
     if chart.metadata is None or not chart.metadata.dependencies:
         return
     present = {d.name() for d in chart.dependencies()}
     missing = [d.name for d in chart.metadata.dependencies if d is not None and d.name not in present]
     if missing:
+        finding = "found in Chart.yaml, but missing in charts/ directory: " + ", ".join(missing)
+        if not hint:
+            raise ChartError(finding)
         raise ChartError(
             "an error occurred while checking for chart dependencies. You may need to run "
-            "'pilot dependency build' to fetch missing dependencies: found in Chart.yaml, but missing "
-            "in charts/ directory: " + ", ".join(missing)
+            "'pilot dependency build' to fetch missing dependencies: " + finding
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -176,13 +177,22 @@ def run_update(args: argparse.Namespace) -> int:
              for e in rf.repositories if not args.names or e.name in args.names]
     print("Hang tight while we grab the latest from your chart repositories...")
 
+    lock = threading.Lock()
+
+    def say(line: str) -> None:
+        # one write per message under a lock: print() writes the text and its newline separately,
+        # so lines of concurrent updates would run into each other
+        with lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
     def one(r: ChartRepository) -> str | None:
         try:
             r.download_index_file()
         except PilothouseError as err:
-            print(f'...Unable to get an update from the "{r.entry.name}" chart repository ({r.entry.url}):\n\t{err}')
+            say(f'...Unable to get an update from the "{r.entry.name}" chart repository ({r.entry.url}):\n\t{err}')
             return r.entry.url
-        print(f'...Successfully got an update from the "{r.entry.name}" chart repository')
+        say(f'...Successfully got an update from the "{r.entry.name}" chart repository')
         return None
 
     with ThreadPoolExecutor(max_workers=min(8, len(repos))) as pool:

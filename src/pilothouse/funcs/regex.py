@@ -80,6 +80,14 @@ class GoRegexp:
             out += [s, e]
         return out
 
+    def find_index(self, s: str) -> tuple[int, int] | None:
+        """regexp.FindStringIndex, as offsets into ``s``'s characters (Go's are UTF-8 byte offsets)."""
+        b = to_bytes(s)
+        m = self._match_at(b, 0)
+        if m is None:
+            return None
+        return len(from_bytes(b[:m[0]])), len(from_bytes(b[:m[1]]))
+
     def all_matches(self, b: bytes, n: int) -> list[list[int]]:
         """regexp's allMatches: up to n (all when n < 0) successive non-overlapping matches."""
         if n < 0:

@@ -79,11 +79,28 @@ def _answers_http(host: str, port: int) -> bool:
     return head == b"HTTP/"
 
 
+def _port_text(netloc: str) -> str:
+    """The digits after the host's last colon (none for a bracketed IPv6 host without a port)."""
+    hostport = netloc.rpartition("@")[2]
+    head, sep, tail = hostport.rpartition(":")
+    if not sep or "]" in tail or (head.count(":") and not head.startswith("[")):
+        return ""
+    return tail
+
+
 def go_cause(url: str, err: BaseException) -> str:
     """What Go's transport says about ``err`` on the way to ``url`` (the text after the URL)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    digits = _port_text(parts.netloc)
+    if digits.isdigit() and int(digits) > 0xFFFF:
+        # url.Parse takes any digits; Go's dialer is the one that refuses the number
+        return f"dial tcp: address {digits}: invalid port"
+    port = (int(digits) if digits.isdigit() else 0) or (443 if parts.scheme == "https" else 80)
+    hostport = parts.netloc.rpartition("@")[2]
+    if not hostport.startswith("[") and hostport.count(":") > 1:
+        # Go splits the port off at the last colon and looks the rest up as a name, which fails at once
+        return f"dial tcp: lookup {hostport.rpartition(':')[0]}: no such host"
     causes = _causes(err)
     for e in causes:
         if isinstance(e, socket.gaierror):

@@ -12,9 +12,9 @@ import io
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -399,49 +399,27 @@ def update(name: str, out: Out = print) -> None:
 def package(path: str, destination: str = ".", *, sign: bool = True, key: str = "", keyring: str = "",
             passphrase: str | None = None, out: Out = print) -> str:
     """Write ``<name>-<version>.tgz`` (and, when signing, its ``.prov``); returns the archive path."""
-    if not os.path.isdir(path):
-        raise PluginError(f"{path}: plugin package requires a directory")
-    plugin = load_dir(path)
-    name, version = plugin.name, plugin.metadata.version
-    os.makedirs(destination, exist_ok=True)
-    archive = os.path.join(destination, f"{name}-{version}.tgz")
-    with tarfile.open(archive, "w:gz", format=tarfile.PAX_FORMAT) as tf:
-        for root, dirs, files in os.walk(path):
-            dirs.sort()
-            for entry in sorted(dirs) + sorted(files):
-                full = os.path.join(root, entry)
-                rel = os.path.relpath(full, path).replace(os.sep, "/")
-                info = tf.gettarinfo(full, arcname=f"{name}/{rel}")
-                info.uid = info.gid = 0
-                info.uname = info.gname = ""
-                if info.isfile():
-                    with open(full, "rb") as fh:
-                        tf.addfile(info, fh)
-                elif info.isdir() or info.issym():
-                    tf.addfile(info)
-    if sign:
-        prov = provenance.sign(archive, plugin.metadata, key, keyring or _default_secring(), passphrase)
-        out(f"Successfully signed. Signature written to: {prov}")
-    out(f"Successfully packaged plugin and saved it to: {archive}")
-    return archive
+    from pilothouse.plugin.package import package as run_package
 
-
-def _default_secring() -> str:
-    home = os.environ.get("GNUPGHOME") or os.path.join(os.path.expanduser("~"), ".gnupg")
-    return os.path.join(home, "secring.gpg")
+    return run_package(path, destination, sign=sign, key=key, keyring=keyring, passphrase=passphrase, out=out)
 
 
 def verify(path: str, keyring: str = "", out: Out = print) -> None:
-    """`pilot plugin verify`: check a plugin tarball against its ``.prov``."""
-    if os.path.isdir(path):
+    """`pilot plugin verify`: check a plugin tarball against its ``.prov`` (Helm's checks, in its order)."""
+    try:
+        st = os.stat(path)
+    except OSError as err:
+        raise PluginError(f"stat {path}: {(err.strerror or str(err)).lower()}") from None
+    if stat.S_ISDIR(st.st_mode):
         raise PluginError("directory verification not supported - only plugin tarballs can be verified")
-    if not (path.endswith(".tgz") or path.endswith(".gz")):
-        raise PluginError("plugin file must be a gzipped tarball (.tgz or .tar.gz)")
-    if not os.path.isfile(path):
-        raise PluginError(f"{path}: no such file")
+    if os.path.splitext(path)[1] not in (".gz", ".tgz"):
+        raise PluginError("plugin file must be a gzipped tarball (.tar.gz or .tgz)")
     prov = path + ".prov"
-    if not os.path.isfile(prov):
-        raise PluginError(f"could not find provenance file {prov}")
+    try:
+        os.stat(prov)
+    except OSError as err:
+        raise PluginError(f"could not find provenance file {prov}: stat {prov}: "
+                          f"{(err.strerror or str(err)).lower()}") from None
     v = provenance.verify(path, prov, keyring or provenance.default_keyring())
     for s in v.signers:
         out(f"Signed by: {s}")

@@ -99,12 +99,20 @@ def _prune(index: dict[str, Any]) -> None:
         del index[p]
 
 
+def _read_error(path: str, err: OSError) -> PluginError:
+    """Helm's LoadDir wording: ``failed to read plugin at "PATH": open PATH: no such file or directory``."""
+    from pilothouse.gotemplate.gostrconv import quote
+
+    reason = (err.strerror or str(err)).lower()
+    return PluginError(f"failed to read plugin at {quote(path)}: open {path}: {reason}")
+
+
 def read_metadata(path: str) -> Metadata:
     """The metadata in a plugin.yaml, parsed once per version of the file."""
     try:
         st = os.stat(path)
     except OSError as err:
-        raise PluginError(f"failed to read plugin metadata {path}: {err.strerror}") from None
+        raise _read_error(path, err) from None
     key = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     hit = _memo.get(path)
     if hit is None or hit[0] != key:
@@ -123,7 +131,7 @@ def read_metadata(path: str) -> Metadata:
             except PluginError as err:
                 result = str(err)
             except OSError as err:
-                raise PluginError(f"failed to read plugin metadata {path}: {err.strerror}") from None
+                raise _read_error(path, err) from None
             hit = (key, result)
             index.pop(path, None)  # re-inserted last: the index keeps the most recent entries
             if len(json.dumps(result)) <= _INDEX_MAX_ENTRY_BYTES:

@@ -41,6 +41,13 @@ def _gpg(home: str, args: list[str], stdin: bytes | None = None) -> subprocess.C
 def _import(home: str, keyring: str) -> None:
     if not os.path.isfile(keyring):
         raise PluginError(f"open {keyring}: no such file or directory")
+    with open(keyring, "rb") as fh:
+        first = fh.read(1)
+    if not first:
+        return  # an empty keyring holds no keys: signatures are then by an unknown entity
+    if not first[0] & 0x80:
+        # Helm reads binary keyrings only (openpgp.ReadKeyRing): armored or other text is refused
+        raise PluginError("openpgp: invalid data: tag byte does not have MSB set")
     res = _gpg(home, ["--import", keyring])
     if res.returncode not in (0, 2):  # 2: some keys skipped (e.g. public part already present)
         raise PluginError(f"cannot read keyring {keyring}: {res.stderr.decode(errors='replace').strip()}")
@@ -55,7 +62,8 @@ def sha256_file(path: str) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def _go_metadata_yaml(md: Any) -> str:
+def go_metadata_yaml(md: Any) -> str:
+    """The plugin metadata as Helm signs it (yaml.Marshal of the Go struct)."""
     import yaml
 
     doc = {"APIVersion": md.api_version, "Name": md.name, "Type": md.type, "Runtime": md.runtime,
@@ -66,7 +74,7 @@ def _go_metadata_yaml(md: Any) -> str:
 
 def sign(tarball: str, metadata: Any, key: str, keyring: str, passphrase: str | None = None) -> str:
     """Write ``<tarball>.prov`` signed with the secret key matching ``key`` from ``keyring``."""
-    body = (_go_metadata_yaml(metadata) + "...\nfiles:\n"
+    body = (go_metadata_yaml(metadata) + "...\nfiles:\n"
             + f"  {os.path.basename(tarball)}: {sha256_file(tarball)}\n")
     with tempfile.TemporaryDirectory(prefix="pilot-gpg-") as home:
         os.chmod(home, 0o700)
@@ -120,6 +128,46 @@ def parse_files(prov_text: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in (files or {}).items()}
 
 
+def _crc24(data: bytes) -> int:
+    crc = 0xB704CE
+    for byte in data:
+        crc ^= byte << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    return crc & 0xFFFFFF
+
+
+def with_armor_checksum(text: str) -> str:
+    """The message with the armor's ``=CRC`` line added when the signer left it out.
+
+    RFC 9580 makes that line optional and Helm's OpenPGP library omits it for newer keys
+    (EdDSA); GnuPG 2.2 then misreads the END line, reporting the good signature yet failing."""
+    import base64
+    import binascii
+
+    head, sep, tail = text.partition(_SIG)
+    armor, end, rest = tail.partition("-----END PGP SIGNATURE-----")
+    if not sep or not end:
+        return text
+    lines = armor.split("\n")
+    try:
+        blank = lines.index("", 1)
+    except ValueError:
+        return text
+    body = [ln.strip() for ln in lines[blank + 1:] if ln.strip()]
+    if not body or any(ln.startswith("=") for ln in body):
+        return text
+    try:
+        raw = base64.b64decode("".join(body), validate=True)
+    except (binascii.Error, ValueError):
+        return text
+    crc = base64.b64encode(_crc24(raw).to_bytes(3, "big")).decode()
+    fixed = "\n".join(lines[:blank + 1] + body + [f"={crc}", ""])
+    return head + sep + fixed + end + rest
+
+
 def verify(tarball: str, prov: str, keyring: str, *, name_in_prov: str | None = None) -> Verification:
     """Check the signature of ``prov`` against ``keyring`` and the tarball's digest against it."""
     try:
@@ -130,7 +178,10 @@ def verify(tarball: str, prov: str, keyring: str, *, name_in_prov: str | None = 
     with tempfile.TemporaryDirectory(prefix="pilot-gpg-") as home:
         os.chmod(home, 0o700)
         _import(home, keyring)
-        res = _gpg(home, ["--status-fd", "1", "--verify", prov])
+        # the message is handed over with a final newline: Helm writes none after the armor's END
+        # line, and GnuPG then reports the good signature but exits with "no valid OpenPGP data"
+        data = with_armor_checksum(text).encode("utf-8")
+        res = _gpg(home, ["--status-fd", "1", "--verify", "-"], stdin=data if data.endswith(b"\n") else data + b"\n")
     status = res.stdout.decode(errors="replace")
     valid = re.search(r"^\[GNUPG:\] VALIDSIG (\S+)", status, re.M)
     if res.returncode != 0 or not valid:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from urllib.parse import urlsplit
 
 from pilothouse.errors import RepoError
 from pilothouse.repo.getter import GetterOptions, get, supports
@@ -26,7 +25,13 @@ class ChartRepository:
     """Helm's ``repo.ChartRepository``: one entry and the cache its index goes to."""
 
     def __init__(self, entry: Entry, cache_path: str | None = None, timeout: float | None = None) -> None:
-        scheme = urlsplit(entry.url).scheme
+        from pilothouse.funcs.urls import URLError
+        from pilothouse.funcs.urls import parse as go_url_parse
+
+        try:
+            scheme = go_url_parse(entry.url).scheme
+        except URLError:
+            raise RepoError(f"invalid chart URL format: {entry.url}") from None
         if not scheme:
             raise RepoError(f"could not find protocol handler for: {scheme}")
         if not supports(scheme):

@@ -104,7 +104,7 @@ def http_get(href: str, opts: GetterOptions) -> bytes:
     try:
         with http_client(opts) as client:
             resp = client.get(href, headers=headers, auth=auth)
-    except httpx.HTTPError as err:
+    except (httpx.HTTPError, httpx.InvalidURL) as err:
         from pilothouse.kube.neterrors import go_url_error
 
         raise RepoError(go_url_error("GET", href, err)) from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass
 
 from pilothouse.errors import RepoError
@@ -56,15 +55,18 @@ class SearchIndex:
         out = []
         matcher = None
         if use_regexp:
+            # Go's regexp (RE2) syntax and error texts, not Python's
+            from pilothouse.funcs.regex import RegexpError, compile_go
+
             try:
-                matcher = re.compile(term)
-            except re.error as err:
-                raise RepoError(f"error parsing regexp: {err}") from None
+                matcher = compile_go(term)
+            except RegexpError as err:
+                raise RepoError(str(err)) from None
         low = term.lower()
         for key, line in self.lines.items():
             if matcher is not None:
-                m = matcher.search(line)
-                pos = m.start() if m else -1
+                span = matcher.find_index(line)
+                pos = span[0] if span else -1
             else:
                 pos = line.lower().find(low)
             if pos < 0:
