@@ -6,8 +6,7 @@ import argparse
 import sys
 from typing import ClassVar
 
-from pilothouse import __version__
-from pilothouse.engine.context import KUBE_CLIENT_VERSION
+from pilothouse.engine.context import HELM_VERSION, KUBE_CLIENT_VERSION
 from pilothouse.gotemplate.gotypes import GoObject
 
 # Helm prints the minor of the client-go it was built with: v1.36 for Helm 4.2 (client-go v0.36),
@@ -16,15 +15,17 @@ __all__ = ["KUBE_CLIENT_VERSION", "BuildInfo"]
 
 
 class BuildInfo(GoObject):
-    """``version.BuildInfo``. Pilothouse is not built by Go from a git tree: those fields stay
-    empty, as in a Helm built without them, rather than pretend."""
+    """``version.BuildInfo``. ``Version`` is the Helm version Pilothouse implements, the one templates
+    see as ``.Capabilities.HelmVersion``, so that scripts and plugins that test `helm version` keep
+    working with `pilot` (Pilothouse's own release is ``pilothouse.__version__``). Pilothouse is not
+    built by Go from a git tree: those fields stay empty, as in a Helm built without them."""
 
     go_type: ClassVar[str] = "version.BuildInfo"
     go_fields: ClassVar[tuple[str, ...]] = ("Version", "GitCommit", "GitTreeState", "GoVersion",
                                             "KubeClientVersion")
 
     def __init__(self) -> None:
-        self.Version = f"v{__version__}"
+        self.Version = HELM_VERSION
         self.GitCommit = ""
         self.GitTreeState = ""
         self.GoVersion = ""
