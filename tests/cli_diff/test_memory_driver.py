@@ -103,3 +103,11 @@ def test_data_files_are_read_before_any_command(mem: Diff, data: str, line: str)
     h, p = mem.both(argv, env=env)  # the versions differ; what the data does may not
     assert (p.err, p.rc) == (h.err, h.rc)
     assert (p.out == "") == (h.out == "")
+
+
+@pytest.mark.parametrize("line", ["install fresh charts/web", "upgrade shop charts/web", "upgrade -i fresh charts/web",
+                                  "list", "uninstall shop", "rollback shop 1"])
+def test_without_a_cluster(mem: Diff, line: str) -> None:
+    """Only discovery needs the cluster: a dead one fails installs and upgrades with discovery's error,
+    and every other command works on memory alone."""
+    mem.check(line.split(), env={**ENV, "KUBECONFIG": "no-such-kubeconfig"})

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-_DISCOVERY = frozenset({"capabilities", "api_versions", "server_version", "discover", "invalidate",
-                        "resource_type", "namespace"})
+_DISCOVERY = frozenset({"api_versions", "server_version", "discover", "invalidate", "resource_type", "namespace"})
+_UNREACHABLE = "kubernetes cluster unreachable: "
 
 
 class PrintingKube:
@@ -28,6 +28,19 @@ class PrintingKube:
         if name in _DISCOVERY:
             return getattr(self._real(), name)
         raise AttributeError(name)
+
+    def capabilities(self) -> Any:
+        """The cluster's capabilities; Helm asks discovery directly here, without its reachability
+        check, so a dead cluster reads as discovery's own error."""
+        from pilothouse.errors import PilothouseError
+
+        try:
+            return self._real().capabilities()
+        except PilothouseError as err:
+            msg = str(err).removeprefix(_UNREACHABLE)
+            # discovery's client asks /version with its 32 s timeout in the query
+            msg = msg.replace('/version": ', '/version?timeout=32s": ', 1)
+            raise type(err)(f"could not get server version from Kubernetes: {msg}") from None
 
     @staticmethod
     def core(kind: str) -> Any:
