@@ -27,3 +27,14 @@ def pilot_in_process(monkeypatch, capsys):
         return run
 
     return bind
+
+
+@pytest.fixture(autouse=True)
+def _dev_null_stays_a_device():
+    """No test may replace a system file: a write that renames over /dev/null (as root) would break
+    every later test and service that writes there, far from the cause. Name the test that did it."""
+    import stat
+
+    yield
+    mode = os.stat(os.devnull).st_mode
+    assert stat.S_ISCHR(mode), f"{os.devnull} is no longer a character device after this test"
