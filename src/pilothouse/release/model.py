@@ -8,7 +8,6 @@ written by Helm 3, Helm 4 or Pilothouse.
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,10 +82,7 @@ def _str(v: Any) -> str:
 
 
 def _int(v: Any) -> int:
-    # records are decoded with every number a float, as Go's interface{} decoding does
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v != int(v):
-        return 0
-    return int(v)
+    return v if isinstance(v, int) and not isinstance(v, bool) else 0
 
 
 def hook_struct(h: Hook) -> Struct:
