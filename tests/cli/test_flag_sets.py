@@ -22,9 +22,7 @@ PILOT_ONLY = {"--policy", "--policy-mode", "--fail-grace", "--logs", "--progress
 # template'"), which hides them from its help as Pilothouse does
 HIDDEN_IN_42 = {"template": {"--hide-notes", "--render-subchart-notes"}}
 # a flag Pilothouse's template has beyond Helm 4.1's, kept until compared with 4.2
-KNOWN_EXTRA = {"template": {"--hide-secret"},
-               # Helm 4.2 added rollback --description (pkg/cmd/rollback.go); the 4.1 oracle lacks it
-               "rollback": {"--description"}}
+KNOWN_EXTRA = {"template": {"--hide-secret"}}
 
 COMMANDS = ["install", "upgrade", "template", "dependency update", "dependency build", "list", "status",
             "rollback", "pull", "push", "show all", "lint", "package", "history", "search repo", "verify",

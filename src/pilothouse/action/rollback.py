@@ -17,15 +17,6 @@ from pilothouse.release import timeutil
 from pilothouse.release.driver.base import NoDeployedReleasesError
 from pilothouse.release.model import APPLY_CSA, APPLY_SSA, DEPLOYED, FAILED, PENDING_ROLLBACK, SUPERSEDED, Info, Release
 
-# the longest --description a rollback takes, in characters (Helm 4.2's action.MaxDescriptionLength)
-MAX_DESCRIPTION_LENGTH = 256
-
-
-def check_description(text: str) -> None:
-    """Refuse a rollback description longer than Helm allows (counted in characters, not bytes)."""
-    if len(text) > MAX_DESCRIPTION_LENGTH:
-        raise ReleaseError(f"description must be {MAX_DESCRIPTION_LENGTH} characters or less, got {len(text)}")
-
 
 @dataclass
 class Rollback:
@@ -45,14 +36,11 @@ class Rollback:
     max_history: int = 0
     policies: list[str] = field(default_factory=list)
     policy_mode: str = "enforce"
-    # the new revision's description; empty: "Rollback to N"
-    description: str = ""
     # whether a revision recorded as sequenced is rolled back to in order when ``wait`` is the default
     follow_recorded_order: bool = True
 
     def run(self, name: str) -> Release:
         """Roll ``name`` back to ``version`` (0: the previous revision); returns the new revision."""
-        check_description(self.description)
         cfg = self.cfg
         cfg.kube.is_reachable()
         cfg.releases.max_history = self.max_history
@@ -100,8 +88,8 @@ class Rollback:
             name=name, namespace=current.namespace, version=current.version + 1, chart=previous.chart,
             config=previous.config,
             info=Info(first_deployed=current.info.first_deployed, last_deployed=timeutil.now(),
-                      status=PENDING_ROLLBACK, notes=previous.info.notes, rollback_revision=previous_version,
-                      description=self.description or f"Rollback to {previous_version}"),
+                      status=PENDING_ROLLBACK, notes=previous.info.notes,
+                      description=f"Rollback to {previous_version}"),
             labels=dict(previous.labels), manifest=previous.manifest, hooks=previous.hooks,
             apply_method=APPLY_SSA if ssa else APPLY_CSA)
         return current, target, ssa

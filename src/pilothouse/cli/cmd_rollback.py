@@ -13,10 +13,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                        usage="pilot rollback <RELEASE> [REVISION] [flags]")
     p.add_argument("release", metavar="RELEASE")
     p.add_argument("revision", nargs="?", default=None, metavar="REVISION")
-    from pilothouse.action.rollback import MAX_DESCRIPTION_LENGTH
-
-    p.add_argument("--description", default="",
-                   help=f"add a custom description for the rollback (max {MAX_DESCRIPTION_LENGTH} characters)")
     add_wait_flags(p)
     # no --wait: a release recorded as applied in order (HIP-0025) is handled in that order
     p.set_defaults(wait=None)
@@ -50,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError(f'could not convert revision to a number: strconv.Atoi: parsing "{args.revision}": '
                              "invalid syntax") from None
-    from pilothouse.action.rollback import check_description
     from pilothouse.cli.progress_view import attach
-
-    check_description(args.description)
 
     cfg = config_from_args(args)
     attach(cfg, args)
@@ -62,7 +55,6 @@ def run(args: argparse.Namespace) -> int:
              wait_for_jobs=args.wait_for_jobs, timeout=parse_duration(args.timeout),
              disable_hooks=args.no_hooks, server_side=args.server_side, force_conflicts=args.force_conflicts,
              force_replace=args.force_replace, cleanup_on_fail=args.cleanup_on_fail,
-             max_history=args.history_max, description=args.description, policies=args.policy,
-             policy_mode=args.policy_mode).run(args.release)
+             max_history=args.history_max, policies=args.policy, policy_mode=args.policy_mode).run(args.release)
     print("Rollback was a success! Happy Helming!")
     return 0

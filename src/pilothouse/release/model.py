@@ -49,8 +49,6 @@ class Info:
     status: str = UNKNOWN
     notes: str = ""
     resources: dict[str, Any] | None = None
-    # Helm 4.2: the revision a rollback copied (0: not a rollback), pkg/release/v1/info.go
-    rollback_revision: int = 0
 
     def to_struct(self) -> Struct:
         s = Struct()
@@ -58,7 +56,7 @@ class Info:
             val = getattr(self, key)
             if val and not _zero_time(val):
                 s.append((key, val))
-        for key in ("description", "status", "rollback_revision", "notes"):
+        for key in ("description", "status", "notes"):
             if getattr(self, key):
                 s.append((key, getattr(self, key)))
         if self.resources:
@@ -69,8 +67,7 @@ class Info:
     def from_dict(cls, d: dict[str, Any]) -> Info:
         return cls(first_deployed=_str(d.get("first_deployed")), last_deployed=_str(d.get("last_deployed")),
                    deleted=_str(d.get("deleted")), description=_str(d.get("description")),
-                   status=_str(d.get("status")), notes=_str(d.get("notes")), resources=d.get("resources") or None,
-                   rollback_revision=_int(d.get("rollback_revision")))
+                   status=_str(d.get("status")), notes=_str(d.get("notes")), resources=d.get("resources") or None)
 
 
 def _zero_time(text: str) -> bool:
@@ -79,10 +76,6 @@ def _zero_time(text: str) -> bool:
 
 def _str(v: Any) -> str:
     return v if isinstance(v, str) else ""
-
-
-def _int(v: Any) -> int:
-    return v if isinstance(v, int) and not isinstance(v, bool) else 0
 
 
 def hook_struct(h: Hook) -> Struct:
