@@ -14,11 +14,13 @@ def _csv(value: str) -> list[str]:
 def add_render_flags(p: argparse.ArgumentParser, *, naming: bool = True) -> None:
     """Flags template, install and upgrade share for rendering (``naming``: --name-template and
     --generate-name, which upgrade does not have)."""
-    from pilothouse.cli.post_renderer_flag import PostRendererOnce
+    from pilothouse.cli.flag_values import checked
+    from pilothouse.cli.post_renderer_flag import PostRendererOnce, check
     from pilothouse.cli.values_flags import add_values_flags
 
     add_values_flags(p)
-    p.add_argument("--post-renderer", default=None, action=PostRendererOnce, help="the name of a postrenderer plugin, or a path to an executable")
+    checked(p.add_argument("--post-renderer", default=None, action=PostRendererOnce,
+                           help="the name of a postrenderer plugin, or a path to an executable"), check)
     p.add_argument("--post-renderer-args", action="append", default=[], help="an argument to the post-renderer")
     p.add_argument("--policy", action="append", default=[], help="a policy/v1 plugin to check the manifests with "
                    "(repeatable)")

@@ -392,7 +392,10 @@ def _set(fs: FlagSet, res: ParseResult, flag: Flag, value: str, warn: IO[str]) -
     try:
         check_value(flag.kind, value)
         if flag.validate is not None:
-            flag.validate(value)
+            if getattr(flag.validate, "wants_earlier", False):
+                flag.validate(value, [v for f, v in res.values if f is flag])
+            else:
+                flag.validate(value)
     except ValueError as err:
         raise FlagError(f"invalid argument {go_quote(value)} for {go_quote(flag.display_name())} flag: {err}") from None
     if flag.name == "help":
