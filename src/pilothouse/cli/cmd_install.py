@@ -35,15 +35,10 @@ def wait_strategy(value: str) -> str:
 
 
 def dry_run_value(value: str | None) -> str:
-    from pilothouse.errors import UsageError
+    """"none", "client" or "server" for --dry-run's value (see dry_run_flag.strategy)."""
+    from pilothouse.cli.dry_run_flag import strategy
 
-    if value in (None, "none", "false"):
-        return "none"
-    if value in ("client", "true", ""):
-        return "client"
-    if value == "server":
-        return "server"
-    raise UsageError(f'invalid dry-run value: "{value}". Must be "none", "server", or "client"')
+    return strategy(value)
 
 
 def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> None:
@@ -51,8 +46,9 @@ def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> N
     from pilothouse.cli.cmd_status import add_output_flag
 
     add_wait_flags(p)
-    p.add_argument("--dry-run", nargs="?", const="client", default=None,
-                   help='simulate: "client" (no cluster) or "server" (reads only)')
+    from pilothouse.cli.dry_run_flag import BARE, RELEASE_USAGE
+
+    p.add_argument("--dry-run", nargs="?", const=BARE, default="none", help=RELEASE_USAGE)
     p.add_argument("--create-namespace", action="store_true", help="create the release namespace if not present")
     p.add_argument("--force-replace", "--force", dest="force_replace", action="store_true",
                    help="force resource updates by replacement")
@@ -131,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.errors import PilothouseError, ReleaseError
 
     check_output(args.output)
+    # resolved once, before the chart is looked at: its deprecation warning comes first, as in Helm
+    args.dry_run = dry_run_value(args.dry_run)
     # everything Helm's runInstall does fails as "INSTALLATION FAILED: ...": naming, locating the
     # chart, merging values, loading it and checking its dependencies
     try:

@@ -109,7 +109,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-a", "--api-versions", action="append", default=[], type=_csv,
                    help="Kubernetes api versions used for Capabilities.APIVersions")
     p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
-    p.add_argument("--dry-run", default="client", help='"client" (default) or "server"')
+    from pilothouse.cli.dry_run_flag import BARE, TEMPLATE_USAGE
+
+    p.add_argument("--dry-run", nargs="?", const=BARE, default="client", help=TEMPLATE_USAGE)
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
     p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
                    help="accepted as helm does; with ordered, print in HIP-0025 order with resource-group comments")
@@ -125,8 +127,9 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, UsageError
 
-    if args.dry_run not in ("client", "server", "true", "false", "none"):
-        raise UsageError(f'invalid dry-run value: "{args.dry_run}". Must be "none", "server", or "client"')
+    from pilothouse.cli.dry_run_flag import strategy
+
+    args.dry_run = strategy(args.dry_run, template=True)
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,
                                              name_template=args.name_template, default_name="release-name")
     chart = load_release_chart(located_with_debug_lines(args, chart_ref), dependency_update=args.dependency_update,

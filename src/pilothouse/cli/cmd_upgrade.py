@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     cfg = config_from_args(args)
-    dry = dry_run_value(args.dry_run)
+    dry = args.dry_run = dry_run_value(args.dry_run)
     if getattr(args, "plan", None):
         from pilothouse.cli.cmd_apply import save_plan
 
