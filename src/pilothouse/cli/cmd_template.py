@@ -124,10 +124,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import Template, release_name_and_chart
     from pilothouse.cli.chart_loading import load_release_chart
-    from pilothouse.cli.values_flags import values_from_args
-    from pilothouse.errors import PilothouseError, UsageError
-
     from pilothouse.cli.dry_run_flag import strategy
+    from pilothouse.cli.values_flags import values_from_args
+    from pilothouse.errors import PilothouseError
 
     args.dry_run = strategy(args.dry_run, template=True)
     name, chart_ref = release_name_and_chart(args.args, generate_name=args.generate_name,

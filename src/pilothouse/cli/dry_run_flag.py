@@ -30,8 +30,8 @@ def strategy(value: str | None, *, template: bool = False) -> str:
     Resolving an already resolved value again gives it back without a warning.
     """
     from pilothouse import slog
-    from pilothouse.errors import PilothouseError
     from pilothouse.cli.pflag import go_quote
+    from pilothouse.errors import PilothouseError
 
     if value is None:
         value = "client" if template else "none"
