@@ -22,5 +22,8 @@ class History:
             validate_release_name(name)
         except ReleaseError:
             raise ReleaseError(f"release name is invalid: {name}") from None
+        from pilothouse import slog
+
+        slog.debug("getting history for release", release=name)
         hist = sort_by_revision(self.cfg.releases.history(name), reverse=True)
         return hist[: self.max] if self.max > 0 else []

@@ -47,6 +47,12 @@ def server_side_value(option: str, previous_method: str) -> bool:
     raise ReleaseError(f"invalid/unknown release server-side apply method: {option}")
 
 
+def _log_apply_method(ssa: bool, previous: str) -> None:
+    from pilothouse import slog
+
+    slog.debug("determined release apply method", server_side_apply=ssa, previous_release_apply_method=previous)
+
+
 def merge_custom_labels(current: Mapping[str, str], desired: Mapping[str, str]) -> dict[str, str]:
     """Old labels overlaid with new ones; a value of ``null`` removes a label."""
     out = dict(current)
@@ -76,10 +82,15 @@ class Upgrade(ReleaseChange):
             validate_release_name(name)
         except ReleaseError:
             raise ReleaseError(f"release name is invalid: {name}") from None
+        from pilothouse import slog
+
+        slog.debug("preparing upgrade", name=name)
         current, upgraded, ssa = self._prepare(name, chart, dict(values or {}))
         cfg.releases.max_history = self.max_history
+        slog.debug("performing update", name=name)
         rel = self._perform(current, upgraded, ssa)
         if not is_dry_run(self.dry_run):
+            slog.debug("updating status for upgraded release", name=name)
             cfg.releases.update(upgraded)
         return rel
 
@@ -112,6 +123,7 @@ class Upgrade(ReleaseChange):
             from pilothouse.action.plan import planned_release
 
             ssa = server_side_value(self.server_side, last.apply_method)
+            _log_apply_method(ssa, last.apply_method)
             return current, planned_release(self.planned, current, last, ssa, self.labels), ssa
         vals = self._reuse_values(chart, current, vals)
         revision = last.version + 1
@@ -122,6 +134,7 @@ class Upgrade(ReleaseChange):
         self._chart = chart
         self._check_labels()
         ssa = server_side_value(self.server_side, last.apply_method)
+        _log_apply_method(ssa, last.apply_method)
         upgraded = Release(
             name=name, namespace=current.namespace, version=revision, chart=chart_record(chart), config=vals,
             info=Info(first_deployed=current.info.first_deployed, last_deployed=timeutil.now(),
@@ -138,12 +151,15 @@ class Upgrade(ReleaseChange):
         return current, upgraded, ssa
 
     def _reuse_values(self, chart: Any, current: Release, new: dict[str, Any]) -> dict[str, Any]:
+        from pilothouse import slog
         from pilothouse.chart import coalesce_values
         from pilothouse.chart.values import coalesce_tables
 
         if self.reset_values:
+            slog.debug("resetting values to the chart's original version")
             return new
         if self.reuse_values:
+            slog.debug("reusing the old release's values")
             try:
                 old = coalesce_values(current.chart_object(), current.config)
             except PilothouseError as err:
@@ -152,8 +168,10 @@ class Upgrade(ReleaseChange):
             chart.values = plain_values(old)
             return new
         if self.reset_then_reuse_values:
+            slog.debug("merging values from old release to new values")
             return coalesce_tables(new, current.config)
         if not new and current.config:
+            slog.debug("copying values from old release", name=current.name, version=current.version)
             return current.config
         return new
 
@@ -179,9 +197,13 @@ class Upgrade(ReleaseChange):
         to_create = [r for r in target if r.key() not in existing]
         to_update = self._claim(to_create, upgraded.name, upgraded.namespace, "update")
         current.extend(to_update)
+        from pilothouse import slog
+
         if is_dry_run(self.dry_run):
+            slog.debug("dry run for release", name=upgraded.name)
             upgraded.info.description = self.description or "Dry run complete"
             return upgraded
+        slog.debug("creating upgraded release", name=upgraded.name)
         try:
             cfg.releases.create(upgraded)
         except ReleaseExistsError:
