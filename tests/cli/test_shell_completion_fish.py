@@ -1,6 +1,6 @@
-"""`pilot completion fish` (and zsh) really complete in the shell: the script is loaded into the real
-shell, the shell is asked what it would offer for a command line, and the answer is compared with
-what the shell offers for the same line with `helm completion fish` loaded and the real helm."""
+"""`pilot completion fish` really completes in fish: the script is loaded into the real shell, fish
+is asked what it would offer for a command line, and the answer is compared with what fish offers
+for the same line with `helm completion fish` loaded and the real helm."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from helmdiff_cli import HELM, PILOT, PILOT_ONLY, isolated_env, normalise
 
 FISH = shutil.which("fish")
-ZSH = shutil.which("zsh")
 
 LINES = [
     "pilot ins", "pilot ", "pilot repo a", "pilot list --outp", "pilot list -o ", "pilot status x --output y",
