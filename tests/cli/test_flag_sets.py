@@ -21,8 +21,8 @@ PILOT_ONLY = {"--policy", "--policy-mode", "--fail-grace", "--logs", "--progress
 # the oracle binary is Helm 4.1; Helm 4.2 marks these deprecated on template ("no effect for 'helm
 # template'"), which hides them from its help as Pilothouse does
 HIDDEN_IN_42 = {"template": {"--hide-notes", "--render-subchart-notes"}}
-# a flag Pilothouse's template has beyond Helm 4.1's, kept until compared with 4.2
-KNOWN_EXTRA = {"template": {"--hide-secret"}}
+# (template's --hide-secret was compared with Helm 4.2: it has none, see test_flag_usage_vs_helm.py)
+KNOWN_EXTRA: dict[str, set[str]] = {}
 
 COMMANDS = ["install", "upgrade", "template", "dependency update", "dependency build", "list", "status",
             "rollback", "pull", "push", "show all", "lint", "package", "history", "search repo", "verify",

@@ -1,88 +1,50 @@
-"""`--dry-run` values and the deprecated-chart warning of install, upgrade, rollback and template: pilot
-against helm (Helm's cmdGetDryRunFlagStrategy warns about a bare or boolean --dry-run; runInstall and
-upgrade warn about a chart marked deprecated)."""
+"""--dry-run on install, upgrade, rollback, template and uninstall: the bare flag and the old boolean
+spellings give Helm's deprecation warning (a WARN log line) and act as the value they stand for;
+values that mean nothing are refused with Helm's message. Compared with the real helm, each side
+against its own fake API server."""
 
 from __future__ import annotations
 
 import shlex
 
 import pytest
-from difftools import replaced
 
 W = "charts/web"
-D = "charts/old"  # written by the tests: a chart whose Chart.yaml says deprecated: true
 
-_OLD_CHART = {
-    "Chart.yaml": "apiVersion: v2\nname: old\nversion: 1.0.0\ndeprecated: true\n",
-    # no newline at the end: 4.1.4 and 4.2 then print the manifest alike (4.2 keeps a document's last newline)
-    "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-old",
-}
-_OLD_LIBRARY = {
-    "Chart.yaml": "apiVersion: v2\nname: oldlib\nversion: 1.0.0\ndeprecated: true\ntype: library\n",
-    "templates/_h.tpl": '{{ define "x" }}x{{ end }}\n',
-}
-_OLD_MISSING_DEP = {
-    "Chart.yaml": "apiVersion: v2\nname: olddep\nversion: 1.0.0\ndeprecated: true\n"
-                  "dependencies:\n- name: gone\n  version: 1.0.0\n  repository: file://../gone\n",
-    "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-dep\n",
-}
+VALUES = ["", "=unset", "=true", "=1", "=T", "=false", "=0", "=none", "=client", "=server", "=bogus", "="]
 
-
-@pytest.fixture
-def charts(diff):
-    for side in diff.sides.values():
-        for name, files in (("old", _OLD_CHART), ("oldlib", _OLD_LIBRARY), ("olddep", _OLD_MISSING_DEP)):
-            for rel, text in files.items():
-                path = side.work / "charts" / name / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text)
-    return diff
-
-
-# (setup run on both sides with helm, the command compared)
-LINES = [
-    ("", f"install r1 {W} --dry-run"),
-    ("", f"install --dry-run r1 {W}"),
-    ("", f"install r1 {W} --dry-run=true"),
-    ("", f"install r1 {W} --dry-run=T"),
-    ("", f"install r1 {W} --dry-run=0"),
-    ("", f"install r1 {W} --dry-run=bogus"),
-    ("", f"install r1 {W} --dry-run=Client"),
-    ("", f"install r1 {W} --dry-run=client"),
-    ("", f"install r1 {W} --dry-run=none"),
-    (f"install r1 {W}", f"upgrade r1 {W} --dry-run"),
-    (f"install r1 {W}", f"upgrade r1 {W} --dry-run=1"),
-    (f"install r1 {W}", f"upgrade r1 {W} --dry-run=what"),
-    ("", f"upgrade r1 {W} --install --dry-run"),
-    (f"install r1 {W}\nupgrade r1 {W} --set replicas=2", "rollback r1 1 --dry-run"),
-    (f"install r1 {W}\nupgrade r1 {W} --set replicas=2", "rollback r1 1 --dry-run=true"),
-    (f"install r1 {W}", "rollback r1 1 --dry-run=x"),
-    ("", f"template r1 {W} --dry-run"),
-    ("", f"template r1 {W} --dry-run=true"),
-    ("", f"template r1 {W} --dry-run=false"),
-    ("", f"template r1 {W} --dry-run=none"),
-    ("", f"template r1 {W} --dry-run=bogus"),
-    # the deprecated chart
-    ("", f"template r1 {D}"),
-    ("", f"install r1 {D}"),
-    ("", f"install r1 {D} --dry-run"),
-    ("", f"install r1 {D} --dry-run=client -o json"),
-    (f"install r1 {D}", f"upgrade r1 {D}"),
-    (f"install r1 {D}", f"upgrade r1 {D} --dry-run=client"),
-    ("", f"upgrade r1 {D} --install"),
-    ("", "install r1 charts/oldlib"),
-    ("", "template r1 charts/oldlib"),
-    ("", "install r1 charts/olddep"),
-    (f"install r1 {D}", "upgrade r1 charts/olddep"),
+RELEASE_COMMANDS = [
+    ("", f"install r1 {W} --dry-run{{v}}"),
+    (f"install r1 {W}", f"upgrade r1 {W} --dry-run{{v}}"),
+    ("", f"upgrade --install r1 {W} --dry-run{{v}}"),
+    (f"install r1 {W}\nupgrade r1 {W} --set replicas=2", "rollback r1 1 --dry-run{v}"),
 ]
 
-# Helm 4.2 quotes the command with single quotes (pkg/cmd/install.go runInstall, pkg/cmd/upgrade.go RunE)
-_QUOTES = replaced("err", "`pilot dependency build`", "'pilot dependency build'")
-V42 = {"install r1 charts/olddep": _QUOTES, "upgrade r1 charts/olddep": _QUOTES}
+
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize(("setup", "command"), RELEASE_COMMANDS, ids=lambda x: x.split(" ")[0] if x else "-")
+def test_release_commands_dry_run_values(diff, setup: str, command: str, value: str) -> None:
+    for line in filter(None, setup.splitlines()):
+        diff.setup(shlex.split(line))
+    diff.check(shlex.split(command.format(v=value)))
+    # what each left in the cluster: a dry run stores nothing, `none` and `false` do the work
+    diff.check(["history", "r1", "-o", "json"])
 
 
-@pytest.mark.parametrize(("setup", "line"), LINES)
-def test_dry_run_and_deprecation_as_helm(charts, setup, line):
-    for step in filter(None, setup.splitlines()):
-        charts.setup(shlex.split(step))
-    charts.check(shlex.split(line), v42=V42.get(line))
+# template always simulates: none/false are refused (=server is the template command's own matter)
+@pytest.mark.parametrize("value", [v for v in VALUES if v != "=server"])
+def test_template_dry_run_values(diff, value: str) -> None:
+    diff.check(["template", "r1", W, f"--dry-run{value}"])
+
+
+def test_bare_dry_run_takes_no_separate_value(diff) -> None:
+    # pflag: a flag with a no-value default never takes the next word as its value
+    diff.check(["install", "r1", "--dry-run", "client", W])
+    diff.check(["template", "--dry-run", "server", W])
+
+
+@pytest.mark.parametrize("value", ["", "=true", "=false", "=bogus"])
+def test_uninstall_dry_run_is_boolean(diff, value: str) -> None:
+    diff.setup(["install", "r1", W])
+    diff.check(["uninstall", "r1", f"--dry-run{value}"])
+    diff.check(["list", "-a", "-o", "json"])

@@ -44,6 +44,9 @@ class Rollback:
         cfg = self.cfg
         cfg.kube.is_reachable()
         cfg.releases.max_history = self.max_history
+        from pilothouse import slog
+
+        slog.debug("preparing rollback", name=name)
         current, target, ssa = self._prepare(name)
         from pilothouse.action.sequence_record import effective_wait, mark
 
@@ -62,10 +65,15 @@ class Rollback:
 
         check_release(self.policies, self.policy_mode, target, "rollback", cfg.kube)
         dry = is_dry_run(self.dry_run)
+        from pilothouse import slog
+
         if not dry:
+            slog.debug("creating rolled back release", name=target.name)
             cfg.releases.create(target)
+        slog.debug("performing rollback", name=target.name)
         self._perform(current, target, ssa)
         if not dry:
+            slog.debug("updating status for rolled back release", name=target.name)
             cfg.releases.update(target)
         return target
 
@@ -82,6 +90,9 @@ class Rollback:
         history = cfg.releases.history(name)
         if not any(r.version == previous_version for r in history):
             raise ReleaseError(f"release has no {previous_version} version")
+        from pilothouse import slog
+
+        slog.debug("rolling back", name=name, currentVersion=current.version, targetVersion=previous_version)
         previous = cfg.releases.get(name, previous_version)
         ssa = server_side_value(self.server_side, previous.apply_method)
         target = Release(
@@ -95,10 +106,12 @@ class Rollback:
         return current, target, ssa
 
     def _perform(self, current: Release, target: Release, ssa: bool) -> None:
+        from pilothouse import slog
         from pilothouse.action.hooks import exec_hook
         from pilothouse.kube import ownership
 
         if is_dry_run(self.dry_run):
+            slog.debug("dry run", name=target.name)
             return
         cfg = self.cfg
         kube = cfg.kube
@@ -133,6 +146,7 @@ class Rollback:
         except NoDeployedReleasesError:
             deployed = []
         for rel in deployed:
+            slog.debug("superseding previous deployment", version=rel.version)
             rel.info.status = SUPERSEDED
             cfg.record_release(rel)
         target.info.status = DEPLOYED

@@ -61,6 +61,9 @@ def live_resources(kube: Any, manifest: str, *, table: bool) -> dict[str, list[d
         except PilothouseError:
             continue
         out.setdefault(f"{res.rtype.version}/{res.rtype.kind}", []).append(obj)
+        from pilothouse import slog
+
+        slog.debug("get relation pod of object", namespace=res.namespace, name=res.name, kind=res.kind)
         sel = _selector(res.obj)
         if sel is None or sel in seen:
             continue

@@ -85,7 +85,10 @@ class Uninstall:
             self.wait = asked
 
     def _uninstall(self, name: str, rels: list[Release], rel: Release) -> UninstallResult:
+        from pilothouse import slog
+
         cfg = self.cfg
+        slog.debug("uninstall: deleting release", name=name)
         rel.info.status = UNINSTALLING
         rel.info.deleted = timeutil.now()
         rel.info.description = "Deletion in progress (or silently failed)"
@@ -95,6 +98,8 @@ class Uninstall:
             from pilothouse.action.hooks import exec_hook
 
             exec_hook(cfg, rel, "pre-delete", wait_strategy=self.wait, timeout=self.timeout, server_side=True)
+        else:
+            slog.debug("delete hooks disabled", release=name)
         try:
             cfg.releases.update(rel)
         except PilothouseError as err:
@@ -119,6 +124,7 @@ class Uninstall:
         rel.info.status = UNINSTALLED
         rel.info.description = self.description or "Uninstallation complete"
         if not self.keep_history:
+            slog.debug("purge requested", release=name)
             try:
                 self._purge(rels)
             except PilothouseError as err:
@@ -133,6 +139,7 @@ class Uninstall:
             except NoDeployedReleasesError:
                 deployed = []
             for d in deployed:
+                slog.debug("superseding previous deployment", version=d.version)
                 d.info.status = SUPERSEDED
                 cfg.record_release(d)
         self.errors = errors

@@ -48,6 +48,12 @@ def server_side_value(option: str, previous_method: str) -> bool:
     raise ReleaseError(f"invalid/unknown release server-side apply method: {option}")
 
 
+def _log_apply_method(ssa: bool, previous: str) -> None:
+    from pilothouse import slog
+
+    slog.debug("determined release apply method", server_side_apply=ssa, previous_release_apply_method=previous)
+
+
 def merge_custom_labels(current: Mapping[str, str], desired: Mapping[str, str]) -> dict[str, str]:
     """Old labels overlaid with new ones; a value of ``null`` removes a label."""
     out = dict(current)
@@ -116,6 +122,7 @@ class Upgrade(ReleaseChange):
             from pilothouse.action.plan import planned_release
 
             ssa = server_side_value(self.server_side, last.apply_method)
+            _log_apply_method(ssa, last.apply_method)
             return current, planned_release(self.planned, current, last, ssa, self.labels), ssa
         vals = self._reuse_values(chart, current, vals)
         revision = last.version + 1
@@ -126,8 +133,7 @@ class Upgrade(ReleaseChange):
         self._chart = chart
         self._check_labels()
         ssa = server_side_value(self.server_side, last.apply_method)
-        slog.debug("determined release apply method", server_side_apply=ssa,
-                   previous_release_apply_method=last.apply_method)
+        _log_apply_method(ssa, last.apply_method)
         upgraded = Release(
             name=name, namespace=current.namespace, version=revision, chart=chart_record(chart), config=vals,
             info=Info(first_deployed=current.info.first_deployed, last_deployed=timeutil.now(),
@@ -144,6 +150,7 @@ class Upgrade(ReleaseChange):
         return current, upgraded, ssa
 
     def _reuse_values(self, chart: Any, current: Release, new: dict[str, Any]) -> dict[str, Any]:
+        from pilothouse import slog
         from pilothouse.chart import coalesce_values
         from pilothouse.chart.values import coalesce_tables
 
@@ -189,6 +196,8 @@ class Upgrade(ReleaseChange):
         to_create = [r for r in target if r.key() not in existing]
         to_update = self._claim(to_create, upgraded.name, upgraded.namespace, "update")
         current.extend(to_update)
+        from pilothouse import slog
+
         if is_dry_run(self.dry_run):
             slog.debug("dry run for release", name=upgraded.name)
             upgraded.info.description = self.description or "Dry run complete"

@@ -107,7 +107,7 @@ def _default_text(value: Any, kind: str) -> str:
 
 def _kind(action: argparse.Action) -> str:
     cls = type(action).__name__
-    declared = getattr(action.type, "pflag_kind", None)
+    declared = getattr(action.type, "pflag_kind", None) or getattr(action, "pflag_kind", None)
     if declared:
         return str(declared)
     if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
@@ -153,9 +153,22 @@ def flags_of(parser: argparse.ArgumentParser, command: str, skip: set[str]) -> l
             default = True
         usage = action.help if isinstance(action.help, str) and action.help is not argparse.SUPPRESS else ""
         usage = usage or FALLBACK_USAGE.get(longs[0] if longs else "", "")
+        if longs and usage is not argparse.SUPPRESS:
+            from pilothouse.cli.helm_flag_usage import helm_usage
+
+            usage = helm_usage(command, longs[0]) or usage
+        default_text = _default_text(default, kind)
+        if longs and longs[0] == "keyring" and not default_text:
+            # Helm shows where it looks by default ($GNUPGHOME or ~/.gnupg)
+            from pilothouse.cli.helm_flag_usage import default_keyring
+
+            default_text = default_keyring()
+        if kind == "WaitStrategy" and not default_text:
+            # commands that follow a release's recorded order by default still show Helm's default
+            default_text = "hookOnly"
         for i, name in enumerate(longs or shorts):
             out.append(Flag(name, shorts[0] if shorts and i == 0 and longs else "", kind, usage,
-                            _default_text(default, kind), no_opt=no_opt,
+                            default_text, no_opt=no_opt,
                             hidden=name in hidden or action.help is argparse.SUPPRESS,
                             deprecated=deprecated.get(name, ""), dest=action.dest, target=action,
                             validate=getattr(action, "pflag_validate", None)))

@@ -165,24 +165,75 @@ compdef _@FN@ @PROG@
 
 _FISH = r'''# fish completion for @PROG@; it asks `@PROG@ __complete` for the choices.
 
-function __@FN@_perform_completion
-    set -l args (commandline -opc)
-    set -l last (commandline -ct)
-    set -l out ($args[1] __complete@NODESC@ $args[2..-1] $last 2>/dev/null)
-    set -l directive (string replace -r '^:' '' -- $out[-1])
-    set -e out[-1]
-    if test (math "$directive % 2") -eq 1
-        return
-    end
-    for line in $out
-        if not string match -q -- '_activeHelp_*' $line
-            echo $line
-        end
+# The answer of `@PROG@ __complete` for the command line, asked once per <TAB> (the first
+# completion entry forgets the previous one).
+function __@FN@_fetch
+    if not set -q __@FN@_answer
+        set -l args (commandline -opc)
+        set -g __@FN@_answer ($args[1] __complete@NODESC@ $args[2..-1] (commandline -ct) 2>/dev/null)
     end
 end
 
+function __@FN@_forget
+    set -e __@FN@_answer
+    return 1
+end
+
+# Leaves the choices in $__@FN@_choices; false when fish should offer files instead (no choices and
+# files allowed, or a file filter fish cannot apply).
+function __@FN@_prepare
+    __@FN@_fetch
+    set -g __@FN@_choices
+    set -l last (commandline -ct)
+    set -l out $__@FN@_answer
+    set -l directive (string replace -r '^:' '' -- $out[-1])
+    set -e out[-1]
+    if not string match -qr '^[0-9]+$' -- $directive
+        set directive 0
+    end
+    # bits: 1 error, 2 no space, 4 no files, 8 file extensions, 16 directories, 32 keep order
+    set -l bit (math --scale 0 "$directive / 1 % 2") (math --scale 0 "$directive / 2 % 2") \
+        (math --scale 0 "$directive / 4 % 2") (math --scale 0 "$directive / 8 % 2") \
+        (math --scale 0 "$directive / 16 % 2")
+    if test $bit[1] -eq 1
+        return 0
+    end
+    # a value typed as --flag=partial is completed with its flag in front
+    set -l flag (string match -r -- '^-[^=]*=' $last)
+    for line in $out
+        string match -q -- '_activeHelp_*' $line; and continue
+        set -a __@FN@_choices "$flag$line"
+    end
+    if test $bit[4] -eq 1; or test $bit[5] -eq 1
+        return 1
+    end
+    if test $bit[2] -eq 1; or test $bit[3] -eq 0
+        set -l typed (string escape --style=regex -- $last)
+        set -g __@FN@_choices (string match -r -- "^$typed.*" $__@FN@_choices)
+        if test (count $__@FN@_choices) -eq 0; and test $bit[3] -eq 0
+            return 1
+        end
+        if test (count $__@FN@_choices) -eq 1; and test $bit[2] -eq 1
+            set -l value (string split --max 1 \t -- $__@FN@_choices[1])[1]
+            # fish adds no space after these; for any other ending a second, longer choice keeps it out
+            if not string match -qr -- '[@=/:.,]$' $value
+                set -g __@FN@_choices $value $value.
+            end
+        end
+    end
+    return 0
+end
+
+function __@FN@_keep_order
+    __@FN@_fetch
+    set -l directive (string replace -r '^:' '' -- $__@FN@_answer[-1])
+    string match -qr '^[0-9]+$' -- $directive; and test (math --scale 0 "$directive / 32 % 2") -eq 1
+end
+
 complete -c @PROG@ -e
-complete -c @PROG@ -f -a '(__@FN@_perform_completion)'
+complete -c @PROG@ -n '__@FN@_forget'
+complete -c @PROG@ -n 'not __@FN@_keep_order; and __@FN@_prepare' -f -a '$__@FN@_choices'
+complete -k -c @PROG@ -n '__@FN@_keep_order; and __@FN@_prepare' -f -a '$__@FN@_choices'
 '''
 
 _POWERSHELL = r'''# powershell completion for @PROG@; it asks `@PROG@ __complete` for the choices.

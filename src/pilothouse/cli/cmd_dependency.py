@@ -9,13 +9,15 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from pilothouse.cli.pflag import uint_value
+
     p = sub.add_parser("dependency", help="manage a chart's dependencies", usage="pilot dependency [command]")
     cmds = p.add_subparsers(dest="dep_command", metavar="command")
     cmds.required = True
     ls = cmds.add_parser("list", aliases=["ls"], help="list the dependencies for the given chart",
                          usage="pilot dependency list CHART [flags]")
     ls.add_argument("chart", nargs="?", default=".", metavar="CHART")
-    ls.add_argument("--max-col-width", type=int, default=80, help="maximum column width for output table")
+    ls.add_argument("--max-col-width", type=uint_value, default=80, help="maximum column width for output table")
     ls.set_defaults(func=run_list)
     for name, desc in (("update", "update charts/ based on the contents of Chart.yaml"),
                        ("build", "rebuild the charts/ directory based on the Chart.lock file")):

@@ -42,7 +42,7 @@ def _flags(path: list[str], node: CommandInfo) -> tuple[str, str]:
 
         try:
             chain = parser_chain(path, ROOT.children[path[0]].module)
-            local = flags_of(chain[-1], path[0] if len(path) == 1 else "", set(global_flags.GLOBAL_DESTS))
+            local = flags_of(chain[-1], " ".join(path), set(global_flags.GLOBAL_DESTS))
         except Exception:  # noqa: BLE001 - a command missing from this build is documented without flags
             local = []
     own = [*local, cobra.help_flag(name)] if path else [*gflags, cobra.help_flag(name)]

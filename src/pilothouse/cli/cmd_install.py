@@ -6,20 +6,21 @@ import argparse
 import sys
 from typing import Any
 
-from pilothouse.cli.dry_run_flag import DRY_RUN_NO_VALUE, dry_run_value
+from pilothouse.cli.dry_run_flag import dry_run_value
 from pilothouse.cli.labels_flag import LabelsAction as _Labels
 
 __all__ = ["add_release_flags", "build_install", "dry_run_value", "register", "run", "wait_strategy"]
 
 
-def add_wait_flags(p: argparse.ArgumentParser) -> None:
-    """``--wait[=strategy]``, ``--wait-for-jobs``, ``--timeout``."""
+def add_wait_flags(p: argparse.ArgumentParser, *, jobs: bool = True) -> None:
+    """``--wait[=strategy]``, ``--wait-for-jobs`` (unless not ``jobs``), ``--timeout``."""
     from pilothouse.cli.flag_values import checked, wait_input
 
     checked(p.add_argument("--wait", nargs="?", const="watcher", default="hookOnly",
                            help="wait until resources are ready (up to --timeout): watcher, hookOnly, legacy or "
                                 "ordered (HIP-0025 sequencing)"), wait_input)
-    p.add_argument("--wait-for-jobs", action="store_true", help="with --wait, also wait for Jobs to complete")
+    if jobs:
+        p.add_argument("--wait-for-jobs", action="store_true", help="with --wait, also wait for Jobs to complete")
     p.add_argument("--timeout", default="5m0s", help="time to wait for any individual Kubernetes operation")
     from pilothouse.cli.progress_flags import add_progress_flags
 
@@ -44,8 +45,9 @@ def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> N
     from pilothouse.cli.cmd_status import add_output_flag
 
     add_wait_flags(p)
-    p.add_argument("--dry-run", nargs="?", const=DRY_RUN_NO_VALUE, default="none",
-                   help='simulate: "client" (no cluster) or "server" (reads only)')
+    from pilothouse.cli.dry_run_flag import BARE, RELEASE_USAGE
+
+    p.add_argument("--dry-run", nargs="?", const=BARE, default="none", help=RELEASE_USAGE)
     p.add_argument("--create-namespace", action="store_true", help="create the release namespace if not present")
     p.add_argument("--force-replace", "--force", dest="force_replace", action="store_true",
                    help="force resource updates by replacement")
@@ -56,6 +58,8 @@ def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> N
     p.add_argument("-l", "--labels", action=_Labels, default={}, help="labels added to the release record")
     p.add_argument("--take-ownership", action="store_true", help="adopt existing resources whoever owns them")
     p.add_argument("--hide-notes", action="store_true", help="do not show notes in the output")
+    # install's and upgrade's own: Helm's template has no --hide-secret
+    p.add_argument("--hide-secret", action="store_true", help="hide Kubernetes Secrets in the output (dry-run only)")
     p.add_argument("--disable-openapi-validation", action="store_true", help="accepted for compatibility")
     add_output_flag(p)
     from pilothouse.cli.chart_flags import add_missing_chart_path_flags
@@ -65,7 +69,8 @@ def add_release_flags(p: argparse.ArgumentParser, *, upgrade: bool = False) -> N
     if upgrade:
         p.add_argument("--server-side", default="auto", help='"true", "false" or "auto" (follow the previous revision)')
     else:
-        p.add_argument("--server-side", default="true", help="object updates run in the server (default true)")
+        # a boolean on install, as in Helm (upgrade's takes "auto" too)
+        p.add_argument("--server-side", action="store_true", default=True, help="object updates run in the server")
         p.add_argument("--replace", action="store_true", help="reuse the name of a deleted or failed release")
 
 
@@ -96,7 +101,9 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
     from pilothouse.action.install import Install
     from pilothouse.cli.progress_view import attach
 
-    server_side = getattr(args, "server_side", "true")
+    server_side = getattr(args, "server_side", True)
+    if isinstance(server_side, bool):
+        server_side = "true" if server_side else "false"
     action = Install(
         cfg, release_name=name, namespace=cfg.namespace, dry_run=dry_run_value(args.dry_run),
         create_namespace=args.create_namespace, wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs,
@@ -124,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.errors import PilothouseError, ReleaseError
 
     check_output(args.output)
-    # read once, before anything else, as Helm's RunE does: its warnings come first
+    # resolved once, before the chart is looked at: its deprecation warning comes first, as in Helm
     args.dry_run = dry_run_value(args.dry_run)
     # everything Helm's runInstall does fails as "INSTALLATION FAILED: ...": naming, locating the
     # chart, merging values, loading it and checking its dependencies

@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_wait_flags(p)
     # no --wait: a release recorded as applied in order (HIP-0025) is handled in that order
     p.set_defaults(wait=None)
-    p.add_argument("--dry-run", nargs="?", const="unset", default="none", help="simulate a rollback")
+    from pilothouse.cli.dry_run_flag import BARE, RELEASE_USAGE
+
+    p.add_argument("--dry-run", nargs="?", const=BARE, default="none", help=RELEASE_USAGE)
     p.add_argument("--force-replace", "--force", dest="force_replace", action="store_true",
                    help="force resource updates by replacement")
     p.add_argument("--force-conflicts", action="store_true", help="server-side apply forces changes against conflicts")

@@ -38,7 +38,6 @@ def add_render_flags(p: argparse.ArgumentParser, *, naming: bool = True) -> None
         p.add_argument("-g", "--generate-name", action="store_true",
                        help="generate the name (and omit the NAME parameter)")
     p.add_argument("--description", default="", help="add a custom description")
-    p.add_argument("--hide-secret", action="store_true", help="hide Kubernetes Secrets in the output (dry-run only)")
     p.add_argument("--repo", default="", help="chart repository url where to locate the requested chart")
     p.add_argument("--plain-http", action="store_true", help="use insecure HTTP connections for the chart download")
     p.add_argument("--verify", action="store_true", help="verify the package before using it")
@@ -112,7 +111,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-a", "--api-versions", action="append", default=[], type=_csv,
                    help="Kubernetes api versions used for Capabilities.APIVersions")
     p.add_argument("--release-name", action="store_true", help="use release name in the output-dir path")
-    p.add_argument("--dry-run", nargs="?", const="unset", default="client", help='"client" (default) or "server"')
+    from pilothouse.cli.dry_run_flag import BARE, TEMPLATE_USAGE
+
+    p.add_argument("--dry-run", nargs="?", const=BARE, default="client", help=TEMPLATE_USAGE)
     p.add_argument("--validate", action="store_true", help="deprecated: use --dry-run=server")
     from pilothouse.cli.flag_values import checked, wait_input
 
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         skip_schema_validation=args.skip_schema_validation,
         sub_notes=args.render_subchart_notes,
         enable_dns=args.enable_dns,
-        hide_secret=args.hide_secret,
+        hide_secret=getattr(args, "hide_secret", False),
         post_renderer=args.post_renderer,
         post_renderer_args=args.post_renderer_args,
         debug=args.debug,

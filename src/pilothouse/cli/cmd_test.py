@@ -11,9 +11,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", metavar="RELEASE")
     p.add_argument("--timeout", default="5m0s", help="time to wait for any individual Kubernetes operation")
     p.add_argument("--logs", action="store_true", help="dump the logs from test pods (after all tests are complete)")
-    p.add_argument("--filter", action="append", default=[],
+    from pilothouse.cli.cmd_template import _csv
+
+    # a string slice, as Helm's: comma-separated values, repeatable
+    p.add_argument("--filter", action="append", default=[], type=_csv,
                    help="name=test1 selects a test, !name=test1 excludes one (repeatable, or comma-separated)")
-    p.add_argument("--hide-notes", action="store_true", help="accepted for compatibility (notes are never shown)")
     p.set_defaults(func=run)
 
 
@@ -23,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.cli.cmd_status import config_from_args, print_release
     from pilothouse.errors import PilothouseError, ReleaseError
 
-    include, exclude = parse_filters([item for group in args.filter for item in group.split(",")])
+    include, exclude = parse_filters([item for group in args.filter for item in group])
     cfg = config_from_args(args)
     action = ReleaseTesting(cfg, timeout=parse_duration(args.timeout), include=include, exclude=exclude)
     run_err: PilothouseError | None = None

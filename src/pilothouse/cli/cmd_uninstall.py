@@ -10,7 +10,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("uninstall", help="uninstall a release", usage="pilot uninstall RELEASE_NAME [...] [flags]")
     p.add_argument("names", nargs="+", metavar="RELEASE_NAME")
-    add_wait_flags(p)
+    # Helm's uninstall has no --wait-for-jobs
+    add_wait_flags(p, jobs=False)
     # no --wait: a release recorded as applied in order (HIP-0025) is handled in that order
     p.set_defaults(wait=None)
     p.add_argument("--dry-run", action="store_true", help="simulate a uninstall")

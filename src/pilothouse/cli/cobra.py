@@ -324,7 +324,7 @@ def run_line(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | Non
         from pilothouse.cli.argparse_bridge import flags_of, parser_chain
 
         chain = parser_chain(path, top.module)
-        local = flags_of(chain[-1], path[0] if len(path) == 1 else "", set(global_flags.GLOBAL_DESTS))
+        local = flags_of(chain[-1], " ".join(path), set(global_flags.GLOBAL_DESTS))
     name = path[-1] if path else ROOT_NAME
     fs = FlagSet([*local, help_flag(name), *gflags])
     warn = io.StringIO()
@@ -394,7 +394,7 @@ def _help_command(args: Sequence[str], gflags: list[Flag], plugins: Mapping[str,
         from pilothouse.cli.argparse_bridge import flags_of, parser_chain
 
         chain = parser_chain(path, command_table.ROOT.children[path[0]].module)
-        local = flags_of(chain[-1], path[0] if len(path) == 1 else "", set(global_flags.GLOBAL_DESTS))
+        local = flags_of(chain[-1], " ".join(path), set(global_flags.GLOBAL_DESTS))
     name = path[-1] if path else ROOT_NAME
     shown = [*local, help_flag(name)] if path else [*gflags, help_flag(name)]
     out.write(render_help(path, node, shown, gflags if path else [], plugins, long=_long_help(path)))

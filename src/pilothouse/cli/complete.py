@@ -373,7 +373,7 @@ def get_completions(words: list[str]) -> tuple[list[str], int, str]:
 
         try:
             chain = parser_chain(path, command_table.ROOT.children[path[0]].module)
-            local = flags_of(chain[-1], path[0] if len(path) == 1 else "", set(global_flags.GLOBAL_DESTS))
+            local = flags_of(chain[-1], " ".join(path), set(global_flags.GLOBAL_DESTS))
         except Exception:  # noqa: BLE001 - a command missing from this build completes as one without flags
             local = []
     name = path[-1] if path else cobra.ROOT_NAME

@@ -1,34 +1,59 @@
-"""The ``--dry-run`` flag of install, upgrade, rollback and template, read as Helm 4.2 reads it."""
+"""The --dry-run flag of install, upgrade, rollback and template as Helm 4 reads it.
+
+The flag is a string whose bare form (`--dry-run`, no value) stands for the word "unset"; the old
+boolean spellings still work but are reported as deprecated (a WARN log line), and `template`, which
+always simulates, refuses the values that would mean "do it for real".
+"""
 
 from __future__ import annotations
 
-DRY_RUN_NO_VALUE = "unset"  # what a bare ``--dry-run`` stands for, as Helm's flag has it
+# what a bare --dry-run stands for (pflag's NoOptDefVal)
+BARE = "unset"
+
+RELEASE_USAGE = (
+    'simulates the operation without persisting changes. Must be one of: "none" (default), "client", or "server". '
+    "'--dry-run=none' executes the operation normally and persists changes (no simulation). "
+    "'--dry-run=client' simulates the operation client-side only and avoids cluster connections. "
+    "'--dry-run=server' simulates the operation on the server, requiring cluster connectivity.")
+TEMPLATE_USAGE = (
+    'simulates the operation either client-side or server-side. Must be either: "client", or "server". '
+    "'--dry-run=client simulates the operation client-side only and avoids cluster connections. "
+    "'--dry-run=server' simulates/validates the operation on the server, requiring cluster connectivity.")
+
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+
+
+def strategy(value: str | None, *, template: bool = False) -> str:
+    """"none", "client" or "server" for the flag's value; logs Helm's deprecation warnings.
+
+    Resolving an already resolved value again gives it back without a warning.
+    """
+    from pilothouse import slog
+    from pilothouse.cli.pflag import go_quote
+    from pilothouse.errors import PilothouseError
+
+    if value is None:
+        value = "client" if template else "none"
+    if value == BARE:
+        slog.warn("--dry-run is deprecated and should be replaced with '--dry-run=client'")
+        return "client"
+    if value in ("client", "server"):
+        return value
+    if value == "none" or value in _FALSE:
+        if template:
+            raise PilothouseError(f'invalid dry-run value ({go_quote(value)}). Must be "server" or "client"')
+        if value == "none":
+            return value
+        result = "none"
+    elif value in _TRUE:
+        result = "client"
+    else:
+        raise PilothouseError(f'invalid dry-run value ({go_quote(value)}). Must be "none", "server", or "client"')
+    slog.warn(f"boolean '--dry-run={value}' flag is deprecated and must be replaced with '--dry-run={result}'")
+    return result
 
 
 def dry_run_value(value: str | None, *, template: bool = False) -> str:
-    """Helm's ``cmdGetDryRunFlagStrategy``: the strategy a ``--dry-run`` value asks for, warning (as Helm
-    does) when it is the deprecated bare flag or a boolean. ``template`` is always a dry run: "none" and
-    false are refused there."""
-    from pilothouse import slog
-    from pilothouse.cli.pflag import go_quote
-    from pilothouse.errors import UsageError
-
-    if value in ("client", "server"):
-        return value
-    if value is None or value == "none":
-        if template:
-            raise UsageError(f'invalid dry-run value ({go_quote(value or "none")}). Must be "server" or "client"')
-        return "none"
-    if value == DRY_RUN_NO_VALUE:
-        slog.warn("--dry-run is deprecated and should be replaced with '--dry-run=client'")
-        return "client"
-    if value in ("1", "t", "T", "TRUE", "true", "True"):
-        result = "client"
-    elif value in ("0", "f", "F", "FALSE", "false", "False"):
-        result = "none"
-    else:
-        raise UsageError(f'invalid dry-run value ({go_quote(value)}). Must be "none", "server", or "client"')
-    if template and result == "none":
-        raise UsageError(f'invalid dry-run value ({go_quote(value)}). Must be "server" or "client"')
-    slog.warn(f"boolean '--dry-run={value}' flag is deprecated and must be replaced with '--dry-run={result}'")
-    return result
+    """Helm's ``cmdGetDryRunFlagStrategy`` (another name for `strategy`)."""
+    return strategy(value, template=template)

@@ -9,6 +9,8 @@ from typing import Any
 class LabelsAction(argparse.Action):
     """pflag StringToString: ``k=v,k2=v2``, repeatable."""
 
+    pflag_kind = "stringToString"
+
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
         from pilothouse.errors import UsageError

@@ -269,7 +269,11 @@ def check_value(kind: str, value: str) -> None:
     elif kind == "stringSlice":
         parse_csv(value)
     elif kind == "stringToString":
-        for item in parse_csv(value):
+        # no "=" at all names the whole value; exactly one makes one pair; more are CSV fields
+        count = value.count("=")
+        if count == 0:
+            raise ValueError(f"{value} must be formatted as key=value")
+        for item in ([value.strip('"')] if count == 1 else parse_csv(value)):
             if "=" not in item:
                 raise ValueError(f"{item} must be formatted as key=value")
     elif kind == "count":
@@ -326,9 +330,11 @@ class Flag(SlotRecord):
             return d in ("0", "0.0")
         if self.kind in ("stringSlice", "stringArray", "intSlice"):
             return d == "[]"
-        if self.kind == "stringToString":
-            return d == "[]"
-        return d == ""
+        if self.kind == "string":
+            return d == ""
+        # any other value type (StringToString, Helm's own types): pflag's fallback list, so a
+        # StringToString's "[]" is shown
+        return d in ("", "false", "<nil>", "0")
 
 
 class FlagSet:

@@ -24,7 +24,8 @@ def add_template_install_flags(p: argparse.ArgumentParser) -> None:
         (("--replace",), {"action": "store_true", "help": no_effect}),
         (("--rollback-on-failure", "--atomic"), {"dest": "rollback_on_failure", "action": "store_true",
                                                   "help": no_effect}),
-        (("--server-side",), {"default": "true", "help": no_effect}),
+        # a boolean on install (upgrade and rollback take "auto" too)
+        (("--server-side",), {"action": "store_true", "default": True, "help": no_effect}),
         (("--take-ownership",), {"action": "store_true", "help": no_effect}),
         (("--timeout",), {"default": "5m0s", "help": no_effect}),
         (("--wait-for-jobs",), {"action": "store_true", "help": no_effect}),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pilothouse import slog
 from pilothouse.errors import KubeError
 from pilothouse.kube import strategicpatch
 from pilothouse.kube.client import KubeClient, run_parallel
@@ -81,13 +82,29 @@ def create(kube: KubeClient, resources: list[Resource], *, server_side: bool = T
     """Helm's Client.Create: apply (SSA) or create every resource."""
     if getattr(kube, "printing", False):
         return Result(created=list(resources))
+    from pilothouse.kube import helm_debug
+
+    helm_debug.creating(len(resources))
     if force_conflicts and not server_side:
         raise KubeError("invalid client create option(s): forceConflicts enabled when serverSideApply disabled")
+    helm_debug.create_method(server_side, force_conflicts=force_conflicts, dry_run=dry_run)
     if server_side:
-        perform(resources, lambda r: _apply(kube, r, force=force_conflicts, dry_run=dry_run))
+        perform(resources, lambda r: _logged_apply(kube, r, force=force_conflicts, dry_run=dry_run))
     else:
         perform(resources, lambda r: _create(kube, r, dry_run=dry_run))
     return Result(created=list(resources))
+
+
+def _logged_apply(kube: KubeClient, r: Resource, *, force: bool, dry_run: bool) -> None:
+    """`_apply` with Helm's debug line for its outcome (from the worker, in completion order as Helm's)."""
+    from pilothouse.kube import helm_debug
+
+    try:
+        _apply(kube, r, force=force, dry_run=dry_run)
+    except KubeError as err:
+        helm_debug.created(r, True, err)
+        raise
+    helm_debug.created(r, True)
 
 
 # --- client-side three-way merge ---------------------------------------------------------------
@@ -229,30 +246,53 @@ def update(kube: KubeClient, originals: list[Resource], targets: list[Resource],
         raise KubeError("invalid operation: cannot use server-side apply and force replace together")
     if force_conflicts and not server_side:
         raise KubeError("invalid client update option(s): forceConflicts enabled when serverSideApply disabled")
+    from pilothouse.kube import helm_debug
+
+    helm_debug.create_method(server_side, force_conflicts=force_conflicts, dry_run=dry_run)
+    helm_debug.update_method(server_side, force_conflicts=force_conflicts, force_replace=force_replace,
+                             dry_run=dry_run, upgrade_csa_manager=upgrade_csa_manager, three_way=three_way_unstructured)
+    helm_debug.checking(len(targets))
     res = Result()
     by_id = {o.identity(): o for o in originals}
     update_errors: list[str] = []
+    # Helm visits the targets one after another: each one's debug lines are kept and printed in
+    # the targets' order once its batch is done
+    notes: dict[int, list[Callable[[], None]]] = {}
 
     def one(target: Resource) -> None:
+        note = notes.setdefault(id(target), [])
         live = kube.get_or_none(target.rtype, target.namespace, target.name)
         if live is None:
             res.created.append(target)
             try:
                 if server_side:
-                    _apply(kube, target, force=force_conflicts, dry_run=dry_run)
+                    try:
+                        _apply(kube, target, force=force_conflicts, dry_run=dry_run)
+                    except KubeError as err:
+                        note.append(lambda e=err: helm_debug.created(target, True, e))
+                        raise
+                    note.append(lambda: helm_debug.created(target, True))
                 else:
                     _create(kube, target, dry_run=dry_run)
             except KubeError as err:
                 raise KubeError(f"failed to create resource: {err}") from None
+            note.append(lambda: helm_debug.created_new(target))
             return
         original = by_id.get(target.identity())
         try:
             if force_replace:
                 _replace(kube, target)
+                initial = str((original.obj if original is not None else live).get("kind") or "")
+                note.append(lambda: helm_debug.replaced(target, initial))
             elif server_side:
-                if upgrade_csa_manager:
-                    upgrade_client_side_field_manager(kube, target, live)
-                _apply(kube, target, force=force_conflicts, dry_run=dry_run)
+                if upgrade_csa_manager and upgrade_client_side_field_manager(kube, target, live):
+                    note.append(lambda: helm_debug.csa_manager_upgraded(target))
+                try:
+                    _apply(kube, target, force=force_conflicts, dry_run=dry_run)
+                except KubeError as err:
+                    note.append(lambda e=err: helm_debug.patched(target, e))
+                    raise
+                note.append(lambda: helm_debug.patched(target))
             else:
                 _patch_client_side(kube, original, target, live, three_way_unstructured)
         except KubeError as err:
@@ -260,7 +300,11 @@ def update(kube: KubeClient, originals: list[Resource], targets: list[Resource],
         res.updated.append(target)
 
     for batch in _batches(targets):
-        for err in run_parallel(batch, one):
+        errors = list(run_parallel(batch, one))
+        for target in batch:
+            for emit in notes.pop(id(target), []):
+                emit()
+        for err in errors:
             if err is not None:
                 if not isinstance(err, KubeError):
                     raise err
@@ -271,16 +315,21 @@ def update(kube: KubeClient, originals: list[Resource], targets: list[Resource],
     for info in originals:
         if info.identity() in target_ids:
             continue
+        helm_debug.deleting(info)
         try:
             live = kube.get(info.rtype, info.namespace, info.name)
-        except ApiError:
+        except ApiError as err:
+            slog.debug("unable to get object", namespace=info.namespace, name=info.name, kind=info.kind, error=err)
             continue
         ann = (live.get("metadata") or {}).get("annotations") or {}
         if ann.get(RESOURCE_POLICY_ANNOTATION) == KEEP_POLICY:
+            helm_debug.skipping_kept(info, RESOURCE_POLICY_ANNOTATION, KEEP_POLICY)
             continue
         try:
             kube.delete(info.rtype, info.namespace, info.name, propagation="Background", dry_run=dry_run)
         except ApiError as err:
+            slog.debug("failed to delete resource", namespace=info.namespace, name=info.name, kind=info.kind,
+                       error=err)
             if not err.not_found:
                 update_errors.append(f"failed to delete resource namespace={info.namespace}, name={info.name}, "
                                      f"kind={info.kind}: {err}")
@@ -309,12 +358,16 @@ def delete(kube: KubeClient, resources: list[Resource], propagation: str = "Back
     if not resources:
         return res, ["object not found, skipping delete: no objects visited"]
 
+    from pilothouse.kube import helm_debug
+
     def one(r: Resource) -> None:
+        helm_debug.delete_starting(r)
         try:
             kube.delete(r.rtype, r.namespace, r.name, propagation=propagation)
         except ApiError as err:
             if not err.not_found:
                 raise
+            helm_debug.delete_ignored(r, err)
         res.deleted.append(r)
 
     for batch in _batches(resources):

@@ -62,15 +62,20 @@ class Waiter:
         self.fail_grace = fail_grace
         self.logs = logs
 
-    def _watching(self, resources: list[Resource], timeout: float, *, jobs: bool) -> None:
+    def _watching(self, resources: list[Resource], timeout: float, *, jobs: bool, count: int | None = None) -> None:
+        from pilothouse.kube import helm_debug
         from pilothouse.kube.watchwait import WatchWaiter
 
+        helm_debug.waiting(len(resources) if count is None else count, timeout or DEFAULT_TIMEOUT)
         WatchWaiter(self.kube, jobs=jobs, fail_grace=self.fail_grace, progress=self.progress,
                     logs=self.logs).wait(resources, timeout)
+        helm_debug.seen_one_by_one(resources)
+        helm_debug.achieved("Current", len(resources))
 
     def _legacy(self, resources: list[Resource], timeout: float, *, jobs: bool) -> None:
-        from pilothouse.kube import legacy_ready
+        from pilothouse.kube import helm_debug, legacy_ready
 
+        helm_debug.beginning_wait(len(resources), timeout)
         try:
             legacy_ready.wait(self.kube, resources, timeout or DEFAULT_TIMEOUT, jobs=jobs, clock=self.clock)
         except legacy_ready.LegacyWaitError as err:
@@ -84,7 +89,8 @@ class Waiter:
             return
         todo = [r for r in resources if not (r.kind == "Deployment" and (r.obj.get("spec") or {}).get("paused"))]
         if self.strategy in (WATCHER, ORDERED):
-            self._watching(todo, timeout, jobs=False)
+            # Helm counts the resources it was given, paused Deployments included
+            self._watching(todo, timeout, jobs=False, count=len(resources))
             return
         self._legacy(resources, timeout, jobs=False)
 
@@ -108,24 +114,41 @@ class Waiter:
                 return kstatus.pod_status(obj)
             return kstatus.CURRENT, "Resource is current"
 
+        from pilothouse.kube import helm_debug
+
+        watching = self.strategy != LEGACY
+        if watching:
+            helm_debug.waiting(len(resources), timeout or DEFAULT_TIMEOUT)
         self._until([r for r in resources if r.kind in ("Job", "Pod")], timeout, reader)
+        if watching:
+            # kinds other than Jobs and Pods count as current at once
+            helm_debug.seen_one_by_one(resources)
+            helm_debug.achieved("Current", len(resources))
 
     def wait_for_delete(self, resources: list[Resource], timeout: float) -> None:
         """Wait until the resources are gone (no-op for hookOnly)."""
         if self.strategy == HOOK_ONLY or not resources:
             return
         if self.strategy == LEGACY:
-            from pilothouse.kube import legacy_ready
+            from pilothouse.kube import helm_debug, legacy_ready
 
+            helm_debug.beginning_delete_wait(len(resources), timeout)
+            started = time.monotonic()
             try:
                 legacy_ready.wait_for_delete(self.kube, resources, timeout or DEFAULT_TIMEOUT, clock=self.clock)
             except legacy_ready.LegacyWaitError as err:
+                helm_debug.wait_outcome(time.monotonic() - started, err)
                 raise WaitError(str(err)) from None
+            helm_debug.wait_outcome(time.monotonic() - started)
             return
+        from pilothouse.kube import helm_debug
+
+        helm_debug.waiting_delete(len(resources), timeout or DEFAULT_TIMEOUT)
         deadline = self.clock() + (timeout or DEFAULT_TIMEOUT)
         delay = self.poll
         pending = list(resources)
         last: dict[int, kstatus.Result] = {}
+        present_at_start: int | None = None
         while True:
             still = []
             for r in pending:
@@ -134,6 +157,9 @@ class Waiter:
                     still.append(r)
                     last[id(r)] = kstatus.compute(obj)
             pending = still
+            if present_at_start is None:
+                # gone before the wait began: Helm's watcher sees them as unknown and leaves them out
+                present_at_start = len(still)
             if not pending or self.clock() >= deadline:
                 break
             time.sleep(min(delay, max(0.0, deadline - self.clock())))
@@ -143,6 +169,7 @@ class Waiter:
                     f"{last.get(id(r), ('Unknown', ''))[0]}, message: {last.get(id(r), ('', ''))[1]}"
                     for r in sorted(pending, key=lambda x: x.name)]
             raise WaitError("\n".join(errs + ["context deadline exceeded"]))
+        helm_debug.achieved("NotFound", present_at_start or 0)
 
     # --- polling -----------------------------------------------------------------------------
 

@@ -250,10 +250,22 @@ class RegistryClient:
     def _scope(self, ref: Reference, actions: str) -> str:
         return f"repository:{ref.repository}:{actions}"
 
+    def _exists_on_destination(self, ref: Reference, path: str, scope: str) -> bool:
+        """Whether the registry has ``path`` (a HEAD); errors worded as oras' CopyError."""
+        try:
+            head = self._request("HEAD", ref.registry, path, scope)
+        except RepoError as err:
+            raise RepoError(f'failed to perform "Exists" on destination: {err}') from None
+        if head.status_code == 200:
+            return True
+        if head.status_code == 404:
+            return False
+        url = self._base(ref.registry) + path
+        raise RepoError(f'failed to perform "Exists" on destination: {self._fail(head, "HEAD " + json.dumps(url))}')
+
     def _push_blob(self, ref: Reference, data: bytes, scope: str) -> None:
         digest = sha256_digest(data)
-        head = self._request("HEAD", ref.registry, f"/v2/{ref.repository}/blobs/{digest}", scope)
-        if head.status_code == 200:
+        if self._exists_on_destination(ref, f"/v2/{ref.repository}/blobs/{digest}", scope):
             return
         start = self._request("POST", ref.registry, f"/v2/{ref.repository}/blobs/uploads/", scope)
         if start.status_code not in (201, 202):
@@ -305,8 +317,11 @@ class RegistryClient:
         """Upload ``blobs``, then ``manifest`` under ``ref``; return the manifest's digest."""
         scope = self._scope(ref, "pull,push")
         body = go_json(manifest)
-        for blob in blobs:
-            self._push_blob(ref, blob, scope)
+        # as oras' copy: the root (the manifest, by digest) is looked for first; if the registry has
+        # it, only the tag is set. Failing to ask is reported as the "Exists" step that failed.
+        if not self._exists_on_destination(ref, f"/v2/{ref.repository}/manifests/{sha256_digest(body)}", scope):
+            for blob in blobs:
+                self._push_blob(ref, blob, scope)
         resp = self._request("PUT", ref.registry, f"/v2/{ref.repository}/manifests/{ref.reference}", scope,
                              content=body, headers={"Content-Type": manifest.get("mediaType", MANIFEST_MEDIA_TYPE)})
         if resp.status_code != 201:
