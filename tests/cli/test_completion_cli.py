@@ -147,27 +147,6 @@ def test_kube_contexts_as_helm(tmp_path):
     assert pilot.err == helm.err
 
 
-# Cobra finds `__complete` behind the root's flags (a bool flag takes no value, the others take the next word),
-# and those flags apply to the completion, as in Helm's own completion tests.
-LEADING_FLAG_LINES = [
-    "--repository-config {cfg} --repository-cache {cache} __complete install x demo/web --version ''",
-    "--repository-config={cfg} --repository-cache {cache} __complete install x demo/",
-    "-n ns --repository-config {cfg} --repository-cache {cache} __completeNoDesc upgrade r demo/web --version ''",
-    "--repository-config {cfg} --repository-cache {cache} __complete install demo/web --version ''",
-    "--repository-config {cfg} list __complete",
-]
-
-
-@pytest.mark.parametrize("line", LEADING_FLAG_LINES)
-def test_completion_behind_global_flags_as_helm(repo_home, line):
-    alt = repo_home / "alt"
-    (repo_home / "config").rename(alt)
-    (repo_home / "cache" / "repository").rename(repo_home / "alt-cache")
-    args = shlex.split(line.format(cfg=alt / "repositories.yaml", cache=repo_home / "alt-cache"))
-    helm, pilot = both(args, repo_home)
-    assert (pilot.rc, pilot.out, pilot.err) == (helm.rc, helm.out, helm.err)
-
-
 # Cobra finds `__complete` as any command, after global flags and their values; those flags then
 # apply to the completion (here the repository config and cache given as flags, not in the homes).
 FLAGS_FIRST = [
@@ -178,6 +157,26 @@ FLAGS_FIRST = [
     "-n ns __completeNoDesc list --o",
     "--kube-context __complete __complete ''",
     "--repository-config {c}/repositories.yaml __complete",
+    "--repository-config {c}/repositories.yaml --repository-cache {r} __complete install x demo/web --version ''",
+    "--repository-config={c}/repositories.yaml --repository-cache {r} __complete install x demo/",
+    "-n ns --repository-config {c}/repositories.yaml --repository-cache {r} __completeNoDesc upgrade r demo/web "
+    "--version ''",
+    "--repository-config {c}/repositories.yaml --repository-cache {r} __complete install demo/web --version ''",
+    "--repository-config {c}/repositories.yaml list __complete",
+    "--repository-cache {r} __completeNoDesc install x demo/web --version ''",
+    "--debug __complete list -o ''",
+    "-n __complete __complete ''",
+    "--kube-context x __complete version ''",
+    "--repository-config {c}/repositories.yaml __complete repo remove ''",
+    "--repository-config {c}/repositories.yaml __completeNoDesc repo remove ''",
+    "--repository-config={c}/repositories.yaml __completeNoDesc repo remove de",
+    "--repository-config {c}/repositories.yaml --repository-cache {r} __completeNoDesc repo remove demo ''",
+    "--repository-config {c}/repositories.yaml __complete repo update other ''",
+    "--debug --repository-config {c}/repositories.yaml __completeNoDesc repo remove ''",
+    "-n team __complete repo ''",
+    # a flag's value that happens to read "__complete" is a value, not the command
+    "--namespace __complete repo list",
+    "--repository-config {c}/repositories.yaml __complete --bogus repo remove ''",
 ]
 
 
