@@ -5,9 +5,7 @@ warning. Both tools package the same plugin on their own side; errors and output
 
 from __future__ import annotations
 
-import os
 import shlex
-import subprocess
 
 import pytest
 
@@ -28,16 +26,11 @@ runtimeConfig:
 @pytest.fixture(scope="module")
 def keyrings(tmp_path_factory):
     """A fresh ed25519 signing key: (secret keyring, public keyring)."""
-    home = tmp_path_factory.mktemp("gnupg")
-    os.chmod(home, 0o700)
-    gpg = ["gpg", "--homedir", str(home), "--batch", "--passphrase", "", "--pinentry-mode", "loopback"]
-    subprocess.run(gpg + ["--quick-gen-key", "Tidy Signer <tidy@example.test>", "ed25519", "sign", "never"],
-                   check=True, capture_output=True)
-    sec, pub = home / "sec.gpg", home / "pub.gpg"
-    sec.write_bytes(subprocess.run(gpg + ["--export-secret-keys"], check=True, capture_output=True).stdout)
-    pub.write_bytes(subprocess.run(gpg + ["--export"], check=True, capture_output=True).stdout)
-    yield str(sec), str(pub)
-    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], check=False)
+    from gpgkeys import make_signing_key
+
+    key = make_signing_key(tmp_path_factory.mktemp("gnupg"), "Tidy Signer <tidy@example.test>")
+    yield str(key.secret), str(key.public)
+    key.close()
 
 
 def _layout(diff):

@@ -83,17 +83,10 @@ def test_package_then_install_the_archive(tmp_path, helm_home, pilot):
 
 @pytest.fixture(scope="module")
 def gpg_keys(tmp_path_factory):
-    home = tmp_path_factory.mktemp("gnupg")
-    os.chmod(home, 0o700)
-    gpg = ["gpg", "--homedir", str(home), "--batch", "--passphrase", "", "--pinentry-mode", "loopback"]
-    subprocess.run(gpg + ["--quick-gen-key", "Plugin Signer <signer@example.com>", "ed25519", "sign", "never"],
-                   check=True, capture_output=True)
-    pub, sec = home / "pubring.gpg", home / "secring.gpg"
-    pub.write_bytes(subprocess.run(gpg + ["--export"], check=True, capture_output=True).stdout)
-    sec.write_bytes(subprocess.run(gpg + ["--export-secret-keys"], check=True, capture_output=True).stdout)
-    fpr = subprocess.run(gpg + ["--with-colons", "--list-keys"], check=True, capture_output=True, text=True).stdout
-    fingerprint = next(line.split(":")[9] for line in fpr.splitlines() if line.startswith("fpr:"))
-    return pub, sec, fingerprint
+    from gpgkeys import make_signing_key
+
+    key = make_signing_key(tmp_path_factory.mktemp("gnupg"), "Plugin Signer <signer@example.com>")
+    return key.public, key.secret, key.fingerprint
 
 
 def test_signed_round_trip_and_tampering(tmp_path, helm_home, pilot, gpg_keys):

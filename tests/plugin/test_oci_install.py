@@ -4,7 +4,6 @@ artifact layout (artifactType application/vnd.helm.plugin.v1+json, titled tar la
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -66,15 +65,10 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def gpg_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    home = tmp_path_factory.mktemp("gnupg")
-    os.chmod(home, 0o700)
-    gpg = ["gpg", "--homedir", str(home), "--batch", "--passphrase", "", "--pinentry-mode", "loopback"]
-    subprocess.run(gpg + ["--quick-gen-key", "OCI Signer <oci@example.com>", "ed25519", "sign", "never"],
-                   check=True, capture_output=True)
-    pub, sec = home / "pubring.gpg", home / "secring.gpg"
-    pub.write_bytes(subprocess.run(gpg + ["--export"], check=True, capture_output=True).stdout)
-    sec.write_bytes(subprocess.run(gpg + ["--export-secret-keys"], check=True, capture_output=True).stdout)
-    return pub, sec
+    from gpgkeys import make_signing_key
+
+    key = make_signing_key(tmp_path_factory.mktemp("gnupg"), "OCI Signer <oci@example.com>")
+    return key.public, key.secret
 
 
 def _package(tmp_path: Path, pilot, name: str = "ocihello", version: str = "0.3.0",
