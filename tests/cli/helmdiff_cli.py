@@ -92,3 +92,22 @@ def usage_part(text: str) -> str:
     tail = text[idx:] if idx >= 0 else text
     sections = tail.split("\n\n")
     return "\n\n".join(s for s in sections if not s.startswith("Flags:"))
+
+
+_FLAG_LINE = re.compile(r"^\s+(?:-([A-Za-z]), )?--([a-z0-9][a-z0-9-]*)(.*)$")
+
+
+def flag_lines(help_text: str) -> dict[str, str]:
+    """The command's own flags (the "Flags:" section), by long name: shorthand, type, usage and
+    default, with the column padding collapsed."""
+    flags: dict[str, str] = {}
+    section = False
+    for line in help_text.splitlines():
+        if line.startswith("Flags:"):
+            section = True
+            continue
+        if section and not line.strip():
+            break
+        if section and (m := _FLAG_LINE.match(line)):
+            flags[m.group(2)] = f"{m.group(1) or ''} " + re.sub(r"\s{2,}", "  ", m.group(3).strip())
+    return flags

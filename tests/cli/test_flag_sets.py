@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import base64
 import http.server
-import re
 import threading
 from pathlib import Path
 
 import pytest
-from tests.cli.helmdiff_cli import HELM, PILOT, isolated_env, run
-
-_FLAG = re.compile(r"^\s+(?:-[A-Za-z], )?(--[a-z0-9][a-z0-9-]*)")
+from tests.cli.helmdiff_cli import HELM, PILOT, flag_lines, isolated_env, run
 
 # flags only Pilothouse has (its own features), per command
 PILOT_ONLY = {"--policy", "--policy-mode", "--fail-grace", "--logs", "--progress", "--sequence-annotations",
@@ -31,17 +28,7 @@ COMMANDS = ["install", "upgrade", "template", "dependency update", "dependency b
 
 def local_flags(help_text: str) -> set[str]:
     """The long flag names of a help's "Flags:" section (global flags left out)."""
-    names: set[str] = set()
-    section = False
-    for line in help_text.splitlines():
-        if line.startswith("Flags:"):
-            section = True
-            continue
-        if section and not line.strip():
-            break
-        if section and (m := _FLAG.match(line)):
-            names.add(m.group(1))
-    return names
+    return {f"--{name}" for name in flag_lines(help_text)}
 
 
 @pytest.mark.parametrize("command", COMMANDS)

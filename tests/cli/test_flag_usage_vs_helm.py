@@ -4,13 +4,10 @@ words or shows a flag differently, the change is applied to helm's text here and
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from tests.cli.helmdiff_cli import HELM, PILOT, PILOT_ONLY, isolated_env, normalise, run
-
-_LINE = re.compile(r"^\s+(?:-([A-Za-z]), )?--([a-z0-9][a-z0-9-]*)(.*)$")
+from tests.cli.helmdiff_cli import HELM, PILOT, PILOT_ONLY, flag_lines, isolated_env, normalise, run
 
 # Pilothouse's own flags beyond helmdiff_cli's list: plugin capability grants (wasm plugins)
 OWN_FLAGS = {name.lstrip("-") for name in PILOT_ONLY if name.startswith("--")} | {"yes"}
@@ -49,22 +46,6 @@ def _commands() -> list[str]:
             if section and line.split()[0] not in ("help",):
                 todo.append(f"{path} {line.split()[0]}".strip())
     return out
-
-
-def flag_lines(help_text: str) -> dict[str, str]:
-    """The command's own flags (the "Flags:" section), by long name: shorthand, type, usage and
-    default, with the column padding collapsed."""
-    flags: dict[str, str] = {}
-    section = False
-    for line in help_text.splitlines():
-        if line.startswith("Flags:"):
-            section = True
-            continue
-        if section and not line.strip():
-            break
-        if section and (m := _LINE.match(line)):
-            flags[m.group(2)] = f"{m.group(1) or ''} " + re.sub(r"\s{2,}", "  ", m.group(3).strip())
-    return flags
 
 
 def as_in_42(command: str, flags: dict[str, str]) -> dict[str, str]:
