@@ -42,13 +42,12 @@ def _labels(d: dict[str, str]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.get import Get, GetValues, metadata_of
-    from pilothouse.cli.cmd_status import check_output, config_from_args, print_release, write_json, write_yaml
+    from pilothouse.cli.cmd_status import config_from_args, print_release, write_json, write_yaml
     from pilothouse.release.gojson import Struct
 
     cfg = config_from_args(args)
     out = sys.stdout
     if args.what == "values":
-        check_output(args.output)
         if args.all:
             vals = GetValues(cfg, version=args.revision, all_values=True).run(args.name)
         else:
@@ -77,7 +76,6 @@ def run(args: argparse.Namespace) -> int:
         for h in rel.hooks:
             out.write(f"---\n# Source: {h.path}\n{h.manifest}\n")
     elif args.what == "metadata":
-        check_output(args.output)
         md = metadata_of(rel)
         from pilothouse.release import timeutil
 

@@ -19,11 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.history import History
     from pilothouse.cli.cmd_list import app_version, chart_name, uitable
-    from pilothouse.cli.cmd_status import check_output, config_from_args, write_json, write_yaml
+    from pilothouse.cli.cmd_status import config_from_args, write_json, write_yaml
     from pilothouse.release import timeutil
     from pilothouse.release.gojson import Struct
 
-    check_output(args.output)
     hist = History(config_from_args(args), max=args.max).run(args.name)
     hist.reverse()  # oldest first, as Helm prints it
     out = sys.stdout

@@ -125,12 +125,11 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.template import release_name_and_chart
     from pilothouse.cli.chart_loading import load_release_chart
-    from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
+    from pilothouse.cli.cmd_status import config_from_args, print_release
     from pilothouse.cli.cmd_template import located_with_debug_lines
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, ReleaseError
 
-    check_output(args.output)
     # resolved once, before the chart is looked at: its deprecation warning comes first, as in Helm
     args.dry_run = dry_run_value(args.dry_run)
     # everything Helm's runInstall does fails as "INSTALLATION FAILED: ...": naming, locating the

@@ -44,10 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.list import List
-    from pilothouse.cli.cmd_status import check_output, config_from_args, write_json, write_yaml
+    from pilothouse.cli.cmd_status import config_from_args, write_json, write_yaml
     from pilothouse.release import timeutil
 
-    check_output(args.output)
     cfg = config_from_args(args, all_namespaces=args.all_namespaces)
     rels = List(cfg, all_namespaces=args.all_namespaces, by_date=args.date, sort_reverse=args.reverse,
                 limit=args.max, offset=args.offset, filter=args.filter, deployed=args.deployed,

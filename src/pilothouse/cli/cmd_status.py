@@ -129,7 +129,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pilothouse.action.status import Status
 
-    check_output(args.output)
     # tables for the human format, whole objects for json/yaml, as kubectl get does
     rel = Status(config_from_args(args), version=args.revision,
                  show_resources_table=args.output == "table").run(args.name)

@@ -35,13 +35,12 @@ def run(args: argparse.Namespace) -> int:
     from pilothouse.action.upgrade import Upgrade
     from pilothouse.cli.chart_loading import load_release_chart, warn_if_deprecated
     from pilothouse.cli.cmd_install import build_install, dry_run_value, wait_strategy
-    from pilothouse.cli.cmd_status import check_output, config_from_args, print_release
+    from pilothouse.cli.cmd_status import config_from_args, print_release
     from pilothouse.cli.cmd_template import locate_chart
     from pilothouse.cli.values_flags import values_from_args
     from pilothouse.errors import PilothouseError, ReleaseError
     from pilothouse.release.driver.base import ReleaseNotFoundError
 
-    check_output(args.output)
     cfg = config_from_args(args)
     # read once, as Helm's RunE does before anything else: its warnings come first
     dry = args.dry_run = dry_run_value(args.dry_run)
