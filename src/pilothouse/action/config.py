@@ -170,12 +170,10 @@ class _Lazy:
         self._factory = factory
 
     def core(self, kind: str) -> Any:
-        from pilothouse.kube.resources import ResourceType
+        # KubeClient.core, without importing the client
+        from pilothouse.kube.resources import core_type
 
-        # KubeClient.core's mapping, without importing the client
-        plural = {"Secret": "secrets", "ConfigMap": "configmaps", "Namespace": "namespaces", "Pod": "pods",
-                  "Event": "events"}[kind]
-        return ResourceType("", "v1", kind, plural, kind != "Namespace")
+        return core_type(kind)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._factory(), name)

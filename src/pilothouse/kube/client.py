@@ -18,7 +18,7 @@ from urllib.parse import quote
 from pilothouse.errors import KubeError
 from pilothouse.kube.config import ClusterConfig, load_config
 from pilothouse.kube.errors import ApiError
-from pilothouse.kube.resources import Resource, ResourceType, parse_documents
+from pilothouse.kube.resources import Resource, ResourceType, core_type, parse_documents
 
 FIELD_MANAGER = "helm"
 USER_AGENT = "pilot/v4.2 (linux) kubernetes/pilothouse"
@@ -351,9 +351,7 @@ class KubeClient:
     @staticmethod
     def core(kind: str) -> ResourceType:
         """A core/v1 kind's mapping (Secret, ConfigMap, Namespace, Pod) without discovery."""
-        plural = {"Secret": "secrets", "ConfigMap": "configmaps", "Namespace": "namespaces", "Pod": "pods",
-                  "Event": "events"}[kind]
-        return ResourceType("", "v1", kind, plural, kind != "Namespace")
+        return core_type(kind)
 
     def watch(self, rt: ResourceType, namespace: str, *, resource_version: str, timeout_seconds: int,
               register: Any = None) -> Iterable[dict[str, Any]]:

@@ -44,11 +44,9 @@ class PrintingKube:
 
     @staticmethod
     def core(kind: str) -> Any:
-        from pilothouse.kube.resources import ResourceType
+        from pilothouse.kube.resources import core_type
 
-        plural = {"Secret": "secrets", "ConfigMap": "configmaps", "Namespace": "namespaces", "Pod": "pods",
-                  "Event": "events"}[kind]
-        return ResourceType("", "v1", kind, plural, kind != "Namespace")
+        return core_type(kind)
 
     def is_reachable(self) -> None:
         return None

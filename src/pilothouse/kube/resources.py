@@ -25,6 +25,15 @@ class ResourceType:
         return f"{self.api_version}, Kind={self.kind}"
 
 
+_CORE_PLURALS = {"Secret": "secrets", "ConfigMap": "configmaps", "Namespace": "namespaces", "Pod": "pods",
+                 "Event": "events"}
+
+
+def core_type(kind: str) -> ResourceType:
+    """A core/v1 kind's mapping (Secret, ConfigMap, Namespace, Pod, Event), known without discovery."""
+    return ResourceType("", "v1", kind, _CORE_PLURALS[kind], kind != "Namespace")
+
+
 @dataclass
 class Resource:
     """A manifest object ready to send: its mapping, namespace, name and body."""
