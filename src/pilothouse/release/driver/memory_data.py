@@ -65,21 +65,54 @@ def read_releases(path: str) -> list[Any]:
     return out
 
 
-def preload(driver: Any, namespace: str) -> None:
-    """Store the releases of every data file in ``driver``, then look in ``namespace`` again."""
+def _signature(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+# the releases of the data files last read, under the files' names and stat signatures: Helm reads
+# them once per command, and so does pilot although both the start-up check and the command's
+# configuration ask for them
+_last: dict[tuple[Any, ...], list[Any]] = {}
+
+
+def data_releases() -> list[Any]:
+    """Every release of the data files, in order, checked as Helm stores them (a revision given twice
+    stops the command); the files are read again only when they have changed."""
+    from pilothouse.release.driver.memory import Memory
+
+    paths = os.environ.get(ENV, "").split(":")
+    key = tuple((path, _signature(path)) for path in paths)
+    if key not in _last:
+        scratch, releases = Memory(), []
+        for path in paths:
+            for rel in read_releases(path):
+                _store(scratch, rel)
+                releases.append(rel)
+        _last.clear()
+        _last[key] = releases
+    return _last[key]
+
+
+def _store(driver: Any, rel: Any) -> None:
     from pilothouse.release.storage import make_key
 
-    for path in os.environ.get(ENV, "").split(":"):
-        for rel in read_releases(path):
-            try:
-                driver.create(make_key(rel.name, rel.version), rel)
-            except PilothouseError as err:
-                raise FatalDataError(str(err)) from None
+    try:
+        driver.create(make_key(rel.name, rel.version), rel)
+    except PilothouseError as err:
+        raise FatalDataError(str(err)) from None
+
+
+def preload(driver: Any, namespace: str) -> None:
+    """Store the releases of every data file in ``driver``, then look in ``namespace`` again."""
+    for rel in data_releases():
+        _store(driver, rel)
     driver.set_namespace(namespace)
 
 
 def check_files() -> None:
     """Helm loads the data before any command runs: a file it cannot use stops every command."""
-    from pilothouse.release.driver.memory import Memory
-
-    preload(Memory(), "")
+    data_releases()
