@@ -96,7 +96,7 @@ def _bool(value: str, flag: str) -> bool:
 
 
 def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
-    """An `Install` action from install/upgrade --install flags."""
+    """An `Install` action from install/upgrade --install flags (``args.dry_run`` already resolved)."""
     from pilothouse.action.config import parse_duration, post_renderer_func
     from pilothouse.action.install import Install
     from pilothouse.cli.progress_view import attach
@@ -105,7 +105,7 @@ def build_install(cfg: Any, args: argparse.Namespace, name: str) -> Any:
     if isinstance(server_side, bool):
         server_side = "true" if server_side else "false"
     action = Install(
-        cfg, release_name=name, namespace=cfg.namespace, dry_run=dry_run_value(args.dry_run),
+        cfg, release_name=name, namespace=cfg.namespace, dry_run=args.dry_run,
         create_namespace=args.create_namespace, wait=wait_strategy(args.wait), wait_for_jobs=args.wait_for_jobs,
         timeout=parse_duration(args.timeout), rollback_on_failure=args.rollback_on_failure,
         replace=getattr(args, "replace", False), disable_hooks=args.no_hooks, skip_crds=args.skip_crds,

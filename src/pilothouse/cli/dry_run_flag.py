@@ -24,8 +24,9 @@ _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
-def strategy(value: str | None, *, template: bool = False) -> str:
-    """"none", "client" or "server" for the flag's value; logs Helm's deprecation warnings.
+def dry_run_value(value: str | None, *, template: bool = False) -> str:
+    """Helm's ``cmdGetDryRunFlagStrategy``: "none", "client" or "server" for the flag's value; logs Helm's
+    deprecation warnings.
 
     Resolving an already resolved value again gives it back without a warning.
     """
@@ -52,8 +53,3 @@ def strategy(value: str | None, *, template: bool = False) -> str:
         raise PilothouseError(f'invalid dry-run value ({go_quote(value)}). Must be "none", "server", or "client"')
     slog.warn(f"boolean '--dry-run={value}' flag is deprecated and must be replaced with '--dry-run={result}'")
     return result
-
-
-def dry_run_value(value: str | None, *, template: bool = False) -> str:
-    """Helm's ``cmdGetDryRunFlagStrategy`` (another name for `strategy`)."""
-    return strategy(value, template=template)
