@@ -501,4 +501,3 @@ def run_complete(words: Sequence[str], *, descriptions: bool = True, out: IO[str
 
 
 CompletionFunc = Callable[[list[str], str], Result]
-
