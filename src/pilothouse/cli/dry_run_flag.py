@@ -20,9 +20,6 @@ TEMPLATE_USAGE = (
     "'--dry-run=client simulates the operation client-side only and avoids cluster connections. "
     "'--dry-run=server' simulates/validates the operation on the server, requiring cluster connectivity.")
 
-_TRUE = ("1", "t", "T", "TRUE", "true", "True")
-_FALSE = ("0", "f", "F", "FALSE", "false", "False")
-
 
 def dry_run_value(value: str | None, *, template: bool = False) -> str:
     """Helm's ``cmdGetDryRunFlagStrategy``: "none", "client" or "server" for the flag's value; logs Helm's
@@ -31,7 +28,7 @@ def dry_run_value(value: str | None, *, template: bool = False) -> str:
     Resolving an already resolved value again gives it back without a warning.
     """
     from pilothouse import slog
-    from pilothouse.cli.pflag import go_quote
+    from pilothouse.cli.pflag import go_quote, parse_bool
     from pilothouse.errors import PilothouseError
 
     if value is None:
@@ -41,15 +38,16 @@ def dry_run_value(value: str | None, *, template: bool = False) -> str:
         return "client"
     if value in ("client", "server"):
         return value
-    if value == "none" or value in _FALSE:
-        if template:
-            raise PilothouseError(f'invalid dry-run value ({go_quote(value)}). Must be "server" or "client"')
-        if value == "none":
-            return value
-        result = "none"
-    elif value in _TRUE:
-        result = "client"
-    else:
-        raise PilothouseError(f'invalid dry-run value ({go_quote(value)}). Must be "none", "server", or "client"')
+    try:
+        # Helm reads the old boolean spellings with strconv.ParseBool
+        real = value == "none" or not parse_bool(value)
+    except ValueError:
+        raise PilothouseError(f'invalid dry-run value ({go_quote(value)}). Must be "none", "server", or "client"') \
+            from None
+    if real and template:
+        raise PilothouseError(f'invalid dry-run value ({go_quote(value)}). Must be "server" or "client"')
+    if value == "none":
+        return value
+    result = "none" if real else "client"
     slog.warn(f"boolean '--dry-run={value}' flag is deprecated and must be replaced with '--dry-run={result}'")
     return result
